@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs Eco-Kube's whole test suite: unit tests, integration tests against real peers, format check.
+#
+# The integration tests start real programs on loopback: OpenIPMI's ipmi_sim (+ ipmitool to cross-check),
+# OpenSSH's sshd and Prometheus. They come from Debian packages, installed here when missing. Everything
+# else (Maven itself, Kafka's embedded broker, the fake Kubernetes API server) comes from Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# binary -> Debian package that provides it
+declare -A needed=(
+  [ipmi_sim]=openipmi
+  [ipmitool]=ipmitool
+  [sshd]=openssh-server
+  [prometheus]=prometheus
+)
+
+missing=()
+for bin in "${!needed[@]}"; do
+  if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ] && [ ! -x "/usr/bin/$bin" ]; then
+    missing+=("${needed[$bin]}")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing test peers: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo_cmd=()
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "Cannot install ${missing[*]}: not root and no sudo. Install them, then run this again." >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  # --no-install-recommends keeps the install small; policy-rc.d stops packages from starting services.
+  "${sudo_cmd[@]}" sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
+fi
+
+exec ./mvnw -B -ntp verify "$@"
