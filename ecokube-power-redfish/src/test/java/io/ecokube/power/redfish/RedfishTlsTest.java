@@ -1,0 +1,103 @@
+package io.ecokube.power.redfish;
+
+import static io.ecokube.power.redfish.Fixtures.NODE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ecokube.api.power.DriverSettingsException;
+import io.ecokube.api.power.PowerException;
+import io.ecokube.api.power.PowerException.Kind;
+import io.ecokube.api.power.PowerState;
+import io.ecokube.api.secret.Secret;
+import io.ecokube.power.redfish.emulator.EmulatorTree;
+import io.ecokube.power.redfish.emulator.EmulatorTree.SystemSpec;
+import io.ecokube.power.redfish.emulator.RedfishEmulator;
+import io.ecokube.power.redfish.emulator.TestTls;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Certificate verification: on by default, a trust store, or explicitly off. */
+class RedfishTlsTest {
+  private final VirtualSleeper sleeper = new VirtualSleeper();
+  private RedfishEmulator em;
+
+  @BeforeEach
+  void startEmulator() {
+    em = RedfishEmulator.start(TestTls.get(), EmulatorTree.of(SystemSpec.standard("s1", "On")));
+  }
+
+  @AfterEach
+  void stopEmulator() {
+    em.close();
+  }
+
+  private RedfishSettings.Builder plain() {
+    return RedfishSettings.builder(
+        em.endpoint(), RedfishEmulator.USER, Secret.of(RedfishEmulator.PASSWORD, "env:PW"));
+  }
+
+  private PowerState read(RedfishSettings s) throws PowerException {
+    try (RedfishDriver d = new RedfishDriver(NODE, s, sleeper.clock, sleeper)) {
+      return d.readState();
+    }
+  }
+
+  @Test
+  void anUntrustedCertificateIsRejectedByDefault() {
+    assertThatThrownBy(() -> read(plain().build()))
+        .isInstanceOfSatisfying(
+            PowerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION))
+        .hasMessageContaining("TLS handshake failed")
+        .hasMessageContaining("trustStore");
+    assertThat(em.requests()).isEmpty();
+  }
+
+  @Test
+  void aPemTrustStoreIsAccepted() throws Exception {
+    assertThat(read(plain().trustStore(TestTls.get().pem()).build())).isEqualTo(PowerState.ON);
+  }
+
+  @Test
+  void aPkcs12TrustStoreIsAccepted() throws Exception {
+    RedfishSettings s =
+        plain()
+            .trustStore(TestTls.get().trustStore())
+            .trustStorePassword(Secret.of(TestTls.STORE_PASSWORD, "env:TS_PW"))
+            .build();
+    assertThat(read(s)).isEqualTo(PowerState.ON);
+  }
+
+  @Test
+  void aPkcs12TrustStoreWithTheWrongPasswordIsASettingsError() {
+    RedfishSettings s =
+        plain()
+            .trustStore(TestTls.get().trustStore())
+            .trustStorePassword(Secret.of("wrong-store-pw", "env:TS_PW"))
+            .build();
+    assertThatThrownBy(() -> new RedfishDriver(NODE, s, sleeper.clock, sleeper))
+        .isInstanceOfSatisfying(
+            DriverSettingsException.class, e -> assertThat(e.key()).isEqualTo("trustStore"))
+        .hasMessageContaining(NODE)
+        .hasMessageContaining("trustStorePassword")
+        .message()
+        .doesNotContain("wrong-store-pw");
+  }
+
+  @Test
+  void aFileThatIsNoTrustStoreIsASettingsError(@TempDir Path dir) throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate");
+    RedfishSettings s = plain().trustStore(junk).build();
+    assertThatThrownBy(() -> new RedfishDriver(NODE, s, sleeper.clock, sleeper))
+        .isInstanceOf(DriverSettingsException.class)
+        .hasMessageContaining("junk.pem");
+  }
+
+  @Test
+  void verificationCanBeSwitchedOffExplicitly() throws Exception {
+    assertThat(read(plain().verifyTls(false).build())).isEqualTo(PowerState.ON);
+  }
+}
