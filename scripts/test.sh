@@ -13,6 +13,7 @@ declare -A needed=(
   [ipmitool]=ipmitool
   [sshd]=openssh-server
   [prometheus]=prometheus
+  [sudo]=sudo
 )
 
 missing=()
