@@ -1,0 +1,29 @@
+#!/bin/sh
+# ipmi_sim chassis_control hook for Eco-Kube's IPMI tests.
+# Called as: chassis.sh <mc> get|set|check <parm> [<val>] ...
+# The simulated machine's power (0 or 1) lives in the file "power" beside this script. While a
+# file "ignore-power-on" exists there, power-on requests are logged and ignored: a machine that
+# never starts. Every call is appended to "chassis.log" so tests can see what the BMC was asked.
+dir=$(dirname "$0")
+op=$2
+shift 2
+echo "$op $*" >> "$dir/chassis.log"
+case $op in
+  get)
+    for p in "$@"; do
+      case $p in
+        power) echo "power:$(cat "$dir/power" 2>/dev/null || echo 0)";;
+        boot) echo "boot:default";;
+      esac
+    done;;
+  set)
+    while [ $# -gt 1 ]; do
+      case $1 in
+        power)
+          if [ "$2" = 1 ] && [ -f "$dir/ignore-power-on" ]; then :; else echo "$2" > "$dir/power"; fi;;
+        shutdown) echo 0 > "$dir/power";;
+      esac
+      shift 2
+    done;;
+esac
+exit 0
