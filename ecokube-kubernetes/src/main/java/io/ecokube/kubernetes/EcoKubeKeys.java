@@ -1,0 +1,75 @@
+package io.ecokube.kubernetes;
+
+/**
+ * The labels, annotations and taints Eco-Kube reads and writes on Kubernetes objects, and the
+ * Cluster Autoscaler and Karpenter ones it honours. The module README explains each.
+ */
+public final class EcoKubeKeys {
+  private EcoKubeKeys() {}
+
+  /** Node label: the Eco-Kube pool the node belongs to (overrides the config file's pool). */
+  public static final String POOL = "ecokube.io/pool";
+
+  /**
+   * Node annotation: the driver chain, comma-separated in order of preference ({@code wol,ipmi}).
+   */
+  public static final String POWER_DRIVERS = "ecokube.io/power-drivers";
+
+  /**
+   * Node annotation prefix for one driver setting: {@code ecokube.io/power.<driver>.<setting>}.
+   * Secret settings hold references ({@code k8s:namespace/name/key}), never values.
+   */
+  public static final String POWER_SETTING_PREFIX = "ecokube.io/power.";
+
+  /** Node annotation: the MAC address, given to the {@code wol} driver as setting {@code mac}. */
+  public static final String MAC = "ecokube.io/mac";
+
+  /**
+   * Node annotation: the BMC address, given to {@code ipmi} and {@code redfish} as setting {@code
+   * host}.
+   */
+  public static final String BMC_ADDRESS = "ecokube.io/bmc-address";
+
+  /** Node annotation {@code "true"}: never power this node off. */
+  public static final String PROTECTED = "ecokube.io/protected";
+
+  /** Node annotation: the persisted {@code NodeRecord} as JSON. */
+  public static final String POWER_STATE = "ecokube.io/power-state";
+
+  /** Node annotation set while Eco-Kube keeps the node off: the instant it was marked. */
+  public static final String POWERED_OFF_AT = "ecokube.io/powered-off-at";
+
+  /** Taint key (effect NoSchedule) on a node Eco-Kube powered off. */
+  public static final String POWERED_OFF_TAINT = "ecokube.io/powered-off";
+
+  /** Pod annotation {@code "true"}: a drain may evict this pod whatever else blocks it. */
+  public static final String SAFE_TO_EVICT = "ecokube.io/safe-to-evict";
+
+  /** Pod annotation {@code "true"}: never evict this pod; its node stays on. */
+  public static final String DO_NOT_DISRUPT = "ecokube.io/do-not-disrupt";
+
+  /** Cluster Autoscaler's pod annotation; {@code "true"} or {@code "false"}. */
+  public static final String CA_SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+
+  /** Cluster Autoscaler's node annotation {@code "true"}: the node is never scaled down. */
+  public static final String CA_SCALE_DOWN_DISABLED =
+      "cluster-autoscaler.kubernetes.io/scale-down-disabled";
+
+  /** Karpenter's annotation {@code "true"} on a pod or node: do not disrupt it. */
+  public static final String KARPENTER_DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt";
+
+  /** The kubelet's annotation on a mirror (static) pod. */
+  public static final String MIRROR_POD = "kubernetes.io/config.mirror";
+
+  /** Label on objects Eco-Kube creates. */
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  /** The value of {@link #MANAGED_BY} on Eco-Kube's objects. */
+  public static final String MANAGED_BY_VALUE = "ecokube";
+
+  /** Label on task worker pods: the task they belong to. */
+  public static final String TASK_ID = "ecokube.io/task-id";
+
+  /** Label marking a control-plane node. */
+  public static final String CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane";
+}

@@ -1,0 +1,122 @@
+package io.ecokube.kubernetes.leader;
+
+import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
+import io.kubernetes.client.extended.leaderelection.Lock;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Lock} on a coordination.k8s.io/v1 Lease for the client library's {@code LeaderElector}.
+ * Like the library's own LeaseLock, except that objects it sends carry {@code apiVersion} and
+ * {@code kind} (which strict servers and test servers require) and updates are replaces of the
+ * object last read, so the API server's resourceVersion check (409 on a stale read) keeps two
+ * candidates from both winning.
+ */
+final class LeaseLock implements Lock {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseLock.class);
+
+  private final String namespace;
+  private final String name;
+  private final String identity;
+  private final CoordinationV1Api api;
+  private final AtomicReference<V1Lease> last = new AtomicReference<>();
+
+  LeaseLock(String namespace, String name, String identity, ApiClient client) {
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.name = Objects.requireNonNull(name, "name");
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.api = new CoordinationV1Api(Objects.requireNonNull(client, "client"));
+  }
+
+  @Override
+  public LeaderElectionRecord get() throws ApiException {
+    V1Lease lease = api.readNamespacedLease(name, namespace).execute();
+    last.set(lease);
+    V1LeaseSpec s = lease.getSpec() == null ? new V1LeaseSpec() : lease.getSpec();
+    return new LeaderElectionRecord(
+        s.getHolderIdentity(),
+        s.getLeaseDurationSeconds() == null ? 0 : s.getLeaseDurationSeconds(),
+        date(s.getAcquireTime()),
+        date(s.getRenewTime()),
+        s.getLeaseTransitions() == null ? 0 : s.getLeaseTransitions());
+  }
+
+  @Override
+  public boolean create(LeaderElectionRecord record) {
+    try {
+      V1Lease created =
+          api.createNamespacedLease(
+                  namespace,
+                  new V1Lease()
+                      .apiVersion("coordination.k8s.io/v1")
+                      .kind("Lease")
+                      .metadata(new V1ObjectMeta().name(name).namespace(namespace))
+                      .spec(spec(record)))
+              .execute();
+      last.set(created);
+      return true;
+    } catch (ApiException e) {
+      LOG.debug("creating Lease {}/{} failed: HTTP {}", namespace, name, e.getCode());
+      return false;
+    }
+  }
+
+  @Override
+  public boolean update(LeaderElectionRecord record) {
+    V1Lease read = last.get();
+    if (read == null) {
+      return false;
+    }
+    V1Lease next =
+        new V1Lease()
+            .apiVersion("coordination.k8s.io/v1")
+            .kind("Lease")
+            .metadata(read.getMetadata())
+            .spec(spec(record));
+    try {
+      last.set(api.replaceNamespacedLease(name, namespace, next).execute());
+      return true;
+    } catch (ApiException e) {
+      LOG.debug("updating Lease {}/{} failed: HTTP {}", namespace, name, e.getCode());
+      return false;
+    }
+  }
+
+  @Override
+  public String identity() {
+    return identity;
+  }
+
+  @Override
+  public String describe() {
+    return namespace + "/" + name;
+  }
+
+  private static V1LeaseSpec spec(LeaderElectionRecord r) {
+    return new V1LeaseSpec()
+        .holderIdentity(r.getHolderIdentity())
+        .leaseDurationSeconds(r.getLeaseDurationSeconds())
+        .acquireTime(time(r.getAcquireTime()))
+        .renewTime(time(r.getRenewTime()))
+        .leaseTransitions(r.getLeaderTransitions());
+  }
+
+  private static OffsetDateTime time(Date d) {
+    return d == null ? null : d.toInstant().atOffset(ZoneOffset.UTC);
+  }
+
+  private static Date date(OffsetDateTime t) {
+    return t == null ? null : Date.from(t.toInstant());
+  }
+}
