@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Several meters behind one, with a fixed precedence per node: a reading of wall power (a BMC through
- * IPMI DCMI or Redfish) wins over a partial one (Kepler's CPU figures); among readings of the same
- * kind the meter listed first wins. A meter that fails is skipped for this read and logged, so one
- * broken BMC never hides Kepler's figures for every other node.
+ * Several meters behind one, with a fixed precedence per node: a reading of wall power (a BMC
+ * through IPMI DCMI or Redfish) wins over a partial one (Kepler's CPU figures); among readings of
+ * the same kind the meter listed first wins. A meter that fails is skipped for this read and
+ * logged, so one broken BMC never hides Kepler's figures for every other node.
  */
 public final class PreferringPowerMeter implements PowerMeter {
   private static final Logger LOG = LoggerFactory.getLogger(PreferringPowerMeter.class);

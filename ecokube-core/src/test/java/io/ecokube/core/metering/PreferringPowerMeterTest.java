@@ -60,14 +60,16 @@ class PreferringPowerMeterTest {
   void firstListedWinsAmongEquals() throws Exception {
     PreferringPowerMeter m =
         new PreferringPowerMeter(
-            List.of(fixed("redfish", true, Map.of("a", 150.0)), fixed("ipmi", true, Map.of("a", 1.0))));
+            List.of(
+                fixed("redfish", true, Map.of("a", 150.0)), fixed("ipmi", true, Map.of("a", 1.0))));
     assertThat(m.read("a").orElseThrow().source()).isEqualTo("redfish");
   }
 
   @Test
   void aFailingMeterIsSkippedButAllFailingIsAnError() throws Exception {
     PreferringPowerMeter m =
-        new PreferringPowerMeter(List.of(failing("bmc"), fixed("kepler", false, Map.of("a", 80.0))));
+        new PreferringPowerMeter(
+            List.of(failing("bmc"), fixed("kepler", false, Map.of("a", 80.0))));
     assertThat(m.read("a").orElseThrow().watts()).isEqualTo(80.0);
     PreferringPowerMeter broken = new PreferringPowerMeter(List.of(failing("bmc")));
     assertThatThrownBy(() -> broken.read("a")).isInstanceOf(PowerException.class);
