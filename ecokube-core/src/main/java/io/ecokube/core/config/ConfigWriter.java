@@ -1,0 +1,143 @@
+package io.ecokube.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.ecokube.api.node.DriverSpec;
+import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.node.PowerProfile;
+import io.ecokube.api.node.Taint;
+import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.policy.EnginePolicy;
+import io.ecokube.core.policy.PoolPolicy;
+import io.ecokube.core.policy.RateLimit;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes an {@link EcoKubeConfig} back as a YAML document that {@link ConfigLoader} reads to an
+ * equal config. Driver settings are written as they are held: secret settings are references, so
+ * nothing secret is written.
+ */
+public final class ConfigWriter {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private ConfigWriter() {}
+
+  /** The config as YAML. */
+  public static String toYaml(EcoKubeConfig config) {
+    ObjectNode root = F.objectNode();
+    ObjectNode pools = root.putObject("pools");
+    for (Map.Entry<String, PoolPolicy> e : new TreeMap<>(config.policy().pools()).entrySet()) {
+      PoolPolicy p = e.getValue();
+      ObjectNode o = pools.putObject(e.getKey());
+      o.put("minActive", p.minActive());
+      o.put("warmReserve", p.warmReserve());
+      p.powerCapWatts().ifPresent(w -> o.put("powerCapWatts", w));
+      p.idleGrace().ifPresent(d -> o.put("idleGrace", Durations.format(d)));
+    }
+    root.set("engine", engine(config.policy()));
+    FlatTariff t = config.accounting();
+    ObjectNode acc = root.putObject("accounting");
+    acc.put("pue", t.pue());
+    acc.put("pricePerKwh", t.pricePerKwhValue());
+    acc.put("gramsCo2PerKwh", t.gramsCo2PerKwhValue());
+    acc.put("currency", t.currency());
+    ArrayNode nodes = root.putArray("nodes");
+    for (NodeSpec n : config.nodes()) {
+      nodes.add(node(n));
+    }
+    YAMLMapper mapper =
+        YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .build();
+    try {
+      return mapper.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode engine(EnginePolicy p) {
+    ObjectNode o = F.objectNode();
+    p.clusterPowerCapWatts().ifPresent(w -> o.put("clusterPowerCapWatts", w));
+    o.set("wakeRate", rate(p.wakeRate()));
+    o.set("suspendRate", rate(p.suspendRate()));
+    o.put("maxCyclesPerNodePerDay", p.maxCyclesPerNodePerDay());
+    o.put("minUptime", Durations.format(p.minUptime()));
+    p.maxPoweredOffDuration().ifPresent(d -> o.put("maxPoweredOffDuration", Durations.format(d)));
+    o.put("bootTimeoutGrace", Durations.format(p.bootTimeoutGrace()));
+    o.put("shutdownTimeoutGrace", Durations.format(p.shutdownTimeoutGrace()));
+    o.put("attemptsPerDriver", p.attemptsPerDriver());
+    o.put("retryBackoff", Durations.format(p.retryBackoff()));
+    o.put("maxRetryBackoff", Durations.format(p.maxRetryBackoff()));
+    o.put("drainTimeout", Durations.format(p.drainTimeout()));
+    o.put("demandStaleAfter", Durations.format(p.demandStaleAfter()));
+    return o;
+  }
+
+  private static ObjectNode rate(RateLimit r) {
+    ObjectNode o = F.objectNode();
+    o.put("count", r.count());
+    o.put("window", Durations.format(r.window()));
+    return o;
+  }
+
+  private static ObjectNode node(NodeSpec n) {
+    ObjectNode o = F.objectNode();
+    o.put("name", n.name());
+    o.put("pool", n.pool());
+    if (!n.labels().isEmpty()) {
+      ObjectNode labels = o.putObject("labels");
+      new TreeMap<>(n.labels()).forEach(labels::put);
+    }
+    if (!n.taints().isEmpty()) {
+      ArrayNode taints = o.putArray("taints");
+      for (Taint t : n.taints()) {
+        ObjectNode to = taints.addObject();
+        to.put("key", t.key());
+        if (!t.value().isEmpty()) {
+          to.put("value", t.value());
+        }
+        to.put(
+            "effect",
+            switch (t.effect()) {
+              case NO_SCHEDULE -> "NoSchedule";
+              case PREFER_NO_SCHEDULE -> "PreferNoSchedule";
+              case NO_EXECUTE -> "NoExecute";
+            });
+      }
+    }
+    ObjectNode alloc = o.putObject("allocatable");
+    alloc.put("cpu", Quantities.formatCpu(n.allocatable().cpuMillis()));
+    alloc.put("memory", Quantities.formatBytes(n.allocatable().memoryBytes()));
+    alloc.put("gpus", n.allocatable().gpus());
+    alloc.put("pods", n.allocatable().pods());
+    PowerProfile p = n.power();
+    ObjectNode power = o.putObject("power");
+    power.put("offWatts", p.offWatts());
+    power.put("idleWatts", p.idleWatts());
+    power.put("maxWatts", p.maxWatts());
+    power.put("transitionWatts", p.transitionWatts());
+    power.put("bootTime", Durations.format(p.bootTime()));
+    power.put("shutdownTime", Durations.format(p.shutdownTime()));
+    if (n.address().managed()) {
+      ArrayNode drivers = power.putArray("drivers");
+      for (DriverSpec d : n.address().chain()) {
+        ObjectNode dn = drivers.addObject();
+        dn.put("driver", d.driver());
+        ObjectNode settings = dn.putObject("settings");
+        new TreeMap<>(d.settings()).forEach(settings::put);
+      }
+    }
+    o.put("protected", n.protectedNode());
+    o.put("controlPlane", n.controlPlane());
+    return o;
+  }
+}

@@ -1,0 +1,136 @@
+package io.ecokube.core.decision;
+
+import io.ecokube.api.cluster.ClusterSnapshot;
+import io.ecokube.api.demand.Demand;
+import io.ecokube.api.state.NodeRecord;
+import io.ecokube.core.policy.EnginePolicy;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything one decision step looks at, passed in explicitly so that {@link Decider#decide} is a
+ * pure function: the same input always gives the same plan.
+ *
+ * @param now the instant the decision is made for
+ * @param snapshot the cluster: nodes and pods
+ * @param demand pods wanted beyond the snapshot, and the forecast
+ * @param records each node's lifecycle record; a node without one counts as {@code UNKNOWN}
+ * @param policy the rules
+ * @param emptySince since when each node has run no workload pod (DaemonSet and mirror pods aside);
+ *     a node missing here is not idle
+ * @param inFlight nodes with an action still being carried out; nothing is planned for them
+ * @param recentWakes when recent wakes were started, cluster-wide (for the wake rate limit)
+ * @param recentSuspends when recent drains (the start of a power-off) were started, cluster-wide
+ *     (for the suspend rate limit)
+ */
+public record DecisionInput(
+    Instant now,
+    ClusterSnapshot snapshot,
+    Demand demand,
+    Map<String, NodeRecord> records,
+    EnginePolicy policy,
+    Map<String, Instant> emptySince,
+    Set<String> inFlight,
+    List<Instant> recentWakes,
+    List<Instant> recentSuspends) {
+
+  /** Validates and copies. */
+  public DecisionInput {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(demand, "demand");
+    Objects.requireNonNull(policy, "policy");
+    records = Map.copyOf(Objects.requireNonNull(records, "records"));
+    emptySince = Map.copyOf(Objects.requireNonNull(emptySince, "emptySince"));
+    inFlight = Set.copyOf(Objects.requireNonNull(inFlight, "inFlight"));
+    recentWakes = List.copyOf(Objects.requireNonNull(recentWakes, "recentWakes"));
+    recentSuspends = List.copyOf(Objects.requireNonNull(recentSuspends, "recentSuspends"));
+  }
+
+  /** Starts a builder with the four settings every decision needs. */
+  public static Builder builder(
+      Instant now, ClusterSnapshot snapshot, Demand demand, EnginePolicy policy) {
+    return new Builder(now, snapshot, demand, policy);
+  }
+
+  /** Builds a {@link DecisionInput}; the optional parts default to empty. */
+  public static final class Builder {
+    private final Instant now;
+    private final ClusterSnapshot snapshot;
+    private final Demand demand;
+    private final EnginePolicy policy;
+    private final Map<String, NodeRecord> records = new HashMap<>();
+    private final Map<String, Instant> emptySince = new HashMap<>();
+    private final Set<String> inFlight = new HashSet<>();
+    private List<Instant> recentWakes = List.of();
+    private List<Instant> recentSuspends = List.of();
+
+    private Builder(Instant now, ClusterSnapshot snapshot, Demand demand, EnginePolicy policy) {
+      this.now = now;
+      this.snapshot = snapshot;
+      this.demand = demand;
+      this.policy = policy;
+    }
+
+    /** Sets one node's record. */
+    public Builder record(String node, NodeRecord record) {
+      records.put(node, record);
+      return this;
+    }
+
+    /** Adds records. */
+    public Builder records(Map<String, NodeRecord> more) {
+      records.putAll(more);
+      return this;
+    }
+
+    /** Records that a node has been empty of work since the given instant. */
+    public Builder emptySince(String node, Instant since) {
+      emptySince.put(node, since);
+      return this;
+    }
+
+    /** Adds empty-since instants. */
+    public Builder emptySince(Map<String, Instant> more) {
+      emptySince.putAll(more);
+      return this;
+    }
+
+    /** Marks nodes with an action in flight. */
+    public Builder inFlight(Set<String> nodes) {
+      inFlight.addAll(nodes);
+      return this;
+    }
+
+    /** Sets when recent wakes started. */
+    public Builder recentWakes(List<Instant> instants) {
+      recentWakes = instants;
+      return this;
+    }
+
+    /** Sets when recent drains started. */
+    public Builder recentSuspends(List<Instant> instants) {
+      recentSuspends = instants;
+      return this;
+    }
+
+    /** Builds and validates. */
+    public DecisionInput build() {
+      return new DecisionInput(
+          now,
+          snapshot,
+          demand,
+          records,
+          policy,
+          emptySince,
+          inFlight,
+          recentWakes,
+          recentSuspends);
+    }
+  }
+}

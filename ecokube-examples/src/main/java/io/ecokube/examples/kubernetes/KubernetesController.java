@@ -1,0 +1,347 @@
+package io.ecokube.examples.kubernetes;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ecokube.api.cluster.ActuatorException;
+import io.ecokube.api.cluster.ClusterActuator;
+import io.ecokube.api.cluster.DrainResult;
+import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.plan.ActionOutcome;
+import io.ecokube.api.plan.EngineListener;
+import io.ecokube.api.plan.Plan;
+import io.ecokube.api.plan.PlannedAction;
+import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.state.NodeRecord;
+import io.ecokube.api.state.NodeStateStore;
+import io.ecokube.api.time.Clock;
+import io.ecokube.core.config.ConfigLoader;
+import io.ecokube.core.config.EcoKubeConfig;
+import io.ecokube.core.driver.DriverRegistry;
+import io.ecokube.core.engine.EcoKubeEngine;
+import io.ecokube.kubernetes.KubernetesActuator;
+import io.ecokube.kubernetes.KubernetesClusterView;
+import io.ecokube.kubernetes.KubernetesEventRecorder;
+import io.ecokube.kubernetes.KubernetesSecretResolver;
+import io.ecokube.kubernetes.NodeAnnotationStateStore;
+import io.ecokube.kubernetes.leader.LeaseLeadership;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Config;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Eco-Kube as a Kubernetes controller: informers feed the engine, the actuator cordons, drains and
+ * marks nodes, power drivers from the config wake and power them off, every decision becomes an
+ * Event, and node state lives in Node annotations. Two replicas run; the one holding the Lease
+ * acts, and a new engine is built each time leadership is won (so it resumes from the annotations),
+ * and closed at once when it is lost.
+ *
+ * <p>{@code --dry-run} reads the cluster and logs each plan, and touches nothing: no Lease, no
+ * patches, no Events, no power actions, state kept in memory.
+ *
+ * <p>Endpoints: {@code /healthz} (process up), {@code /readyz} (caches synced), {@code /metrics}
+ * (Prometheus text).
+ */
+public final class KubernetesController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesController.class);
+
+  private final ControllerOptions options;
+  private final ApiClient client;
+  private final EcoKubeConfig config;
+  private final KubernetesClusterView view;
+  private final LeaseLeadership leadership;
+  private final KubernetesEventRecorder events;
+  private final HttpServer http;
+  private final AtomicLong plans = new AtomicLong();
+  private final AtomicLong actions = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private EcoKubeEngine engine;
+  private DriverRegistry registry;
+
+  KubernetesController(ControllerOptions options) throws IOException {
+    this.options = options;
+    this.client = client(options);
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
+    this.config =
+        ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).load(options.config());
+    check.close();
+    Map<String, NodeSpec> configured = new LinkedHashMap<>();
+    config.nodes().forEach(n -> configured.put(n.name(), n));
+    this.view =
+        new KubernetesClusterView(client, configured, Clock.system(), Duration.ofMinutes(10));
+    if (options.dryRun()) {
+      this.leadership = null;
+      this.events = null;
+    } else {
+      this.leadership =
+          new LeaseLeadership(
+              client,
+              options.namespace(),
+              "ecokube-controller",
+              options.identity(),
+              Duration.ofSeconds(15),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2));
+      this.events =
+          new KubernetesEventRecorder(
+              client,
+              Clock.system(),
+              n -> view.node(n).isPresent(),
+              new V1ObjectReference()
+                  .apiVersion("apps/v1")
+                  .kind("Deployment")
+                  .namespace(options.namespace())
+                  .name("ecokube-controller"),
+              options.identity(),
+              1000);
+    }
+    this.http = HttpServer.create(new InetSocketAddress(options.httpPort()), 0);
+    http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
+    http.createContext(
+        "/readyz",
+        ex -> reply(ex, view.hasSynced() ? 200 : 503, view.hasSynced() ? "ready\n" : "syncing\n"));
+    http.createContext("/metrics", ex -> reply(ex, 200, metrics()));
+  }
+
+  private static ApiClient client(ControllerOptions o) throws IOException {
+    if (o.kubeconfig().isPresent()) {
+      try (Reader r = Files.newBufferedReader(o.kubeconfig().get(), StandardCharsets.UTF_8)) {
+        return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
+      }
+    }
+    // In a pod: the service account; elsewhere: $KUBECONFIG or ~/.kube/config.
+    ApiClient c = Config.defaultClient();
+    // Watches are long polls: no read timeout on this client.
+    c.setReadTimeout(0);
+    return c;
+  }
+
+  void start() throws InterruptedException {
+    http.start();
+    LOG.info("health and metrics on port {}", http.getAddress().getPort());
+    view.start();
+    if (!view.awaitSynced(Duration.ofMinutes(2))) {
+      LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
+    }
+    if (options.dryRun()) {
+      startEngine(true);
+      return;
+    }
+    leadership.onChange(
+        leader -> {
+          if (leader) {
+            startEngine(false);
+          } else {
+            stopEngine();
+          }
+        });
+    leadership.start();
+  }
+
+  private synchronized void startEngine(boolean dryRun) {
+    if (engine != null) {
+      return;
+    }
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    registry = DriverRegistry.builder().loadServices().secrets(secrets).build();
+    ClusterActuator actuator;
+    NodeStateStore store;
+    EcoKubeEngine.Builder b =
+        EcoKubeEngine.builder()
+            .clusterView(view)
+            .policy(config.policy())
+            .interval(options.interval())
+            .listener(new PlanLog(dryRun));
+    if (dryRun) {
+      actuator = new DryRunActuator();
+      store = NodeStateStore.inMemory();
+      b.drivers(n -> List.of());
+    } else {
+      actuator =
+          leadership.gate(
+              new KubernetesActuator(
+                  client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+      store = new NodeAnnotationStateStore(client);
+      b.drivers(registry::chainFor).listener(events);
+    }
+    engine = b.actuator(actuator).stateStore(store).build();
+    engine.start();
+    LOG.info("{}: engine started{}", options.identity(), dryRun ? " (dry run)" : " as leader");
+  }
+
+  private synchronized void stopEngine() {
+    if (engine != null) {
+      engine.close();
+      engine = null;
+      registry.close();
+      registry = null;
+      LOG.info("{}: engine stopped", options.identity());
+    }
+  }
+
+  private String metrics() {
+    StringBuilder m = new StringBuilder();
+    boolean leader = options.dryRun() || (leadership != null && leadership.isLeader());
+    m.append("# HELP ecokube_leader 1 when this replica holds the Lease and acts.\n");
+    m.append("# TYPE ecokube_leader gauge\necokube_leader ").append(leader ? 1 : 0).append('\n');
+    m.append("# TYPE ecokube_informers_synced gauge\necokube_informers_synced ")
+        .append(view.hasSynced() ? 1 : 0)
+        .append('\n');
+    m.append("# TYPE ecokube_plans_total counter\necokube_plans_total ")
+        .append(plans.get())
+        .append('\n');
+    m.append("# TYPE ecokube_actions_total counter\necokube_actions_total ")
+        .append(actions.get())
+        .append('\n');
+    m.append("# TYPE ecokube_action_failures_total counter\necokube_action_failures_total ")
+        .append(failures.get())
+        .append('\n');
+    if (events != null) {
+      m.append("# TYPE ecokube_events_dropped_total counter\necokube_events_dropped_total ")
+          .append(events.dropped())
+          .append('\n');
+    }
+    EcoKubeEngine e;
+    synchronized (this) {
+      e = engine;
+    }
+    if (e != null) {
+      Map<io.ecokube.api.state.NodeLifecycle, Integer> byState =
+          new EnumMap<>(io.ecokube.api.state.NodeLifecycle.class);
+      for (NodeRecord r : e.records().values()) {
+        byState.merge(r.state(), 1, Integer::sum);
+      }
+      m.append("# TYPE ecokube_nodes gauge\n");
+      for (var s : io.ecokube.api.state.NodeLifecycle.values()) {
+        m.append("ecokube_nodes{state=\"")
+            .append(s.name().toLowerCase(java.util.Locale.ROOT))
+            .append("\"} ")
+            .append(byState.getOrDefault(s, 0))
+            .append('\n');
+      }
+    }
+    return m.toString();
+  }
+
+  private static void reply(HttpExchange ex, int code, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    ex.sendResponseHeaders(code, b.length);
+    try (OutputStream o = ex.getResponseBody()) {
+      o.write(b);
+    }
+  }
+
+  @Override
+  public void close() {
+    LOG.info("shutting down");
+    if (leadership != null) {
+      leadership.close();
+    }
+    stopEngine();
+    if (events != null) {
+      events.close(Duration.ofSeconds(5));
+    }
+    view.close();
+    http.stop(1);
+  }
+
+  /** Logs every plan and outcome; counts them for /metrics. */
+  private final class PlanLog implements EngineListener {
+    private final boolean dryRun;
+
+    PlanLog(boolean dryRun) {
+      this.dryRun = dryRun;
+    }
+
+    @Override
+    public void onPlan(Plan plan) {
+      plans.incrementAndGet();
+      for (PlannedAction a : plan.actions()) {
+        actions.incrementAndGet();
+        LOG.info("{}{} {}: {}", dryRun ? "[dry run] would " : "", a.type(), a.node(), a.reason());
+      }
+      plan.heldBack()
+          .forEach(h -> LOG.info("held back {} {}: {}", h.wanted(), h.subject(), h.reason()));
+    }
+
+    @Override
+    public void onOutcome(ActionOutcome o) {
+      if (o.result() == ActionOutcome.Result.FAILED
+          || o.result() == ActionOutcome.Result.TIMED_OUT) {
+        failures.incrementAndGet();
+      }
+      LOG.info("{} {}: {} ({})", o.action().type(), o.action().node(), o.result(), o.detail());
+    }
+  }
+
+  /** Logs what it would do; changes nothing. */
+  private static final class DryRunActuator implements ClusterActuator {
+    @Override
+    public void cordon(String node) {
+      LOG.info("[dry run] would cordon {}", node);
+    }
+
+    @Override
+    public void uncordon(String node) {
+      LOG.info("[dry run] would uncordon {}", node);
+    }
+
+    @Override
+    public DrainResult drain(String node, Duration timeout) throws ActuatorException {
+      LOG.info("[dry run] would drain {} (timeout {})", node, timeout);
+      return new DrainResult(false, List.of(), "dry run: nothing evicted");
+    }
+
+    @Override
+    public void markPoweredOff(String node, boolean poweredOff) {
+      LOG.info("[dry run] would {} the powered-off mark on {}", poweredOff ? "set" : "clear", node);
+    }
+  }
+
+  /**
+   * Runs the controller until SIGTERM/SIGINT.
+   *
+   * @param args see {@link ControllerOptions#USAGE}
+   */
+  public static void main(String[] args) throws Exception {
+    ControllerOptions options;
+    try {
+      options = ControllerOptions.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesController controller = new KubernetesController(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  controller.close();
+                  stopped.countDown();
+                },
+                "ecokube-shutdown"));
+    controller.start();
+    stopped.await();
+  }
+}
