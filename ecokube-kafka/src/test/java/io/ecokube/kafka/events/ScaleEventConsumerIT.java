@@ -1,0 +1,239 @@
+package io.ecokube.kafka.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ecokube.api.demand.ScaleEvent;
+import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
+import io.ecokube.kafka.testkit.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The scale-event consumer against a real KRaft broker, one per class. */
+class ScaleEventConsumerIT {
+  static EmbeddedKafka kafka;
+  static KafkaProducer<String, String> producer;
+  static Admin admin;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = EmbeddedKafka.start();
+    producer = kafka.producer();
+    admin = Admin.create(kafka.adminProperties());
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (producer != null) {
+      producer.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static String event(String type, String workload, int pods, String task) {
+    return new String(
+        ScaleEventCodec.toJson(
+            new ScaleEvent(
+                type.equals("scale_up") ? ScaleEvent.Type.SCALE_UP : ScaleEvent.Type.SCALE_DOWN,
+                workload,
+                pods,
+                task)),
+        StandardCharsets.UTF_8);
+  }
+
+  static void send(String topic, String value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, 0, null, value)).get(30, TimeUnit.SECONDS);
+  }
+
+  static Long committed(String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> m =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(30, TimeUnit.SECONDS);
+    OffsetAndMetadata om = m.get(new TopicPartition(topic, 0));
+    return om == null ? null : om.offset();
+  }
+
+  static ScaleEventConsumerSettings.Builder settings(String topic) {
+    return ScaleEventConsumerSettings.builder(kafka.bootstrapServers(), topic, topic + "-g")
+        .pollTimeout(Duration.ofMillis(100))
+        .retryBackoff(Duration.ofMillis(100));
+  }
+
+  @Test
+  void acceptsGoodEventsOnceAndDeadLettersBadOnes() throws Exception {
+    kafka.createTopic("events", 1);
+    kafka.createTopic("events-dlt", 1);
+    send("events", event("scale_up", "eco-worker", 3, "t-1"));
+    send("events", event("scale_up", "eco-worker", 3, "t-1"));
+    send("events", "{\"type\": \"scale_up\", \"workload\": ");
+    send("events", event("scale_up", "ghost", 1, "t-3"));
+    send("events", event("scale_down", "eco-worker", 2, "t-2"));
+
+    List<ScaleEvent> applied = new CopyOnWriteArrayList<>();
+    DeduplicatingScaleEventHandler handler =
+        new DeduplicatingScaleEventHandler(
+            e -> {
+              if (e.workload().equals("ghost")) {
+                return Acceptance.REJECTED;
+              }
+              applied.add(e);
+              return Acceptance.ACCEPTED;
+            });
+    try (ScaleEventConsumer consumer =
+        ScaleEventConsumer.start(
+            settings("events").deadLetterTopic("events-dlt").build(), handler)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(committed("events-g", "events")).isEqualTo(5L));
+      assertThat(consumer.counts()).isEqualTo(new ScaleEventConsumer.Counts(2, 1, 1, 1, 2, 0));
+      assertThat(Thread.getAllStackTraces().keySet())
+          .extracting(Thread::getName)
+          .contains("ecokube-scale-events-events");
+    }
+    assertThat(applied)
+        .containsExactly(
+            new ScaleEvent(ScaleEvent.Type.SCALE_UP, "eco-worker", 3, "t-1"),
+            new ScaleEvent(ScaleEvent.Type.SCALE_DOWN, "eco-worker", 2, "t-2"));
+
+    List<ConsumerRecord<String, String>> dead = readAll("events-dlt", 2);
+    assertThat(dead).hasSize(2);
+    assertThat(header(dead.get(0), ScaleEventConsumer.HEADER_ORIGIN)).isEqualTo("events-0@2");
+    assertThat(header(dead.get(0), ScaleEventConsumer.HEADER_REASON))
+        .startsWith("malformed: not JSON");
+    assertThat(dead.get(0).value()).isEqualTo("{\"type\": \"scale_up\", \"workload\": ");
+    assertThat(header(dead.get(1), ScaleEventConsumer.HEADER_ORIGIN)).isEqualTo("events-0@3");
+    assertThat(header(dead.get(1), ScaleEventConsumer.HEADER_REASON))
+        .isEqualTo("rejected by the handler");
+  }
+
+  @Test
+  void commitsOnlyAfterTheHandlerReturned() throws Exception {
+    kafka.createTopic("slow", 1);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (ScaleEventConsumer consumer =
+        ScaleEventConsumer.start(
+            settings("slow").build(),
+            e -> {
+              entered.countDown();
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+              }
+              return Acceptance.ACCEPTED;
+            })) {
+      send("slow", event("scale_up", "eco-worker", 1, "slow-1"));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(committed("slow-g", "slow")).as("handler still running").isNull();
+      release.countDown();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(committed("slow-g", "slow")).isEqualTo(1L));
+      assertThat(consumer.counts().accepted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aHandlerThatThrowsGetsTheSameEventAgain() throws Exception {
+    kafka.createTopic("flaky", 1);
+    AtomicInteger calls = new AtomicInteger();
+    List<String> tasks = new CopyOnWriteArrayList<>();
+    try (ScaleEventConsumer consumer =
+        ScaleEventConsumer.start(
+            settings("flaky").build(),
+            e -> {
+              tasks.add(e.taskId());
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("engine not ready");
+              }
+              return Acceptance.ACCEPTED;
+            })) {
+      send("flaky", event("scale_up", "eco-worker", 1, "f-1"));
+      send("flaky", event("scale_up", "eco-worker", 1, "f-2"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(committed("flaky-g", "flaky")).isEqualTo(2L));
+      assertThat(tasks).containsExactly("f-1", "f-1", "f-2");
+      assertThat(consumer.counts().handlerFailures()).isEqualTo(1);
+      assertThat(consumer.counts().accepted()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aHandlerThatKeepsFailingIsDeadLetteredAndTheStreamMovesOn() throws Exception {
+    kafka.createTopic("poison", 1);
+    kafka.createTopic("poison-dlt", 1);
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    try (ScaleEventConsumer consumer =
+        ScaleEventConsumer.start(
+            settings("poison").deadLetterTopic("poison-dlt").maxAttempts(2).build(),
+            e -> {
+              if (e.taskId().equals("bad")) {
+                throw new IllegalStateException("cannot place " + e.podCount() + " pods");
+              }
+              accepted.add(e.taskId());
+              return Acceptance.ACCEPTED;
+            })) {
+      send("poison", event("scale_up", "eco-worker", 999, "bad"));
+      send("poison", event("scale_up", "eco-worker", 1, "good"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(committed("poison-g", "poison")).isEqualTo(2L));
+      assertThat(accepted).containsExactly("good");
+      assertThat(consumer.counts().handlerFailures()).isEqualTo(2);
+    }
+    List<ConsumerRecord<String, String>> dead = readAll("poison-dlt", 1);
+    assertThat(header(dead.get(0), ScaleEventConsumer.HEADER_REASON))
+        .isEqualTo("handler failed 2 times: cannot place 999 pods");
+  }
+
+  static String header(ConsumerRecord<String, String> r, String name) {
+    return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      consumer.assign(List.of(new TopicPartition(topic, 0)));
+      consumer.seekToBeginning(List.of(new TopicPartition(topic, 0)));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,30 @@
+package io.ecokube.kafka.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.kafka.common.utils.Exit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Kafka's exit and halt calls are refused and recorded, not carried out (this JVM survives). */
+class EmbeddedKafkaExitTrapTest {
+  @AfterEach
+  void restore() {
+    Exit.resetExitProcedure();
+    Exit.resetHaltProcedure();
+  }
+
+  @Test
+  void exitAndHaltThrowInsteadOfEndingTheJvm() {
+    EmbeddedKafka.guardExitProcedures();
+    assertThatThrownBy(() -> Exit.exit(1, "log dir failed"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Kafka asked the JVM to exit with status 1: log dir failed");
+    assertThatThrownBy(() -> Exit.halt(2, "fenced")).hasMessageContaining("status 2: fenced");
+    assertThat(EmbeddedKafka.exitCalls())
+        .contains(
+            "Kafka asked the JVM to exit with status 1: log dir failed",
+            "Kafka asked the JVM to exit with status 2: fenced");
+  }
+}
