@@ -176,10 +176,10 @@ public final class Decider {
 
     private void index() {
       List<WorkloadRef> demanded = new ArrayList<>();
-      Map<WorkloadRef, Integer> ownerIndex = new HashMap<>();
+      NodeUsageMemo.Owners ownerIndex = new NodeUsageMemo.Owners();
       for (List<WorkloadDemand> l : List.of(in.demand().desired(), in.demand().expected())) {
         for (WorkloadDemand d : l) {
-          if (ownerIndex.putIfAbsent(d.workload(), demanded.size()) == null) {
+          if (ownerIndex.add(d.workload())) {
             demanded.add(d.workload());
           }
         }
@@ -188,7 +188,7 @@ public final class Decider {
       if (!demanded.isEmpty()) {
         for (PodInfo p : snap.unscheduledPods()) {
           Optional<WorkloadRef> owner = p.owner();
-          Integer k = owner.isPresent() ? ownerIndex.get(owner.get()) : null;
+          Integer k = owner.isPresent() ? ownerIndex.indexOf(owner.get()) : null;
           if (k != null) {
             owned[k]++;
           }

@@ -51,7 +51,7 @@ public final class NodeUsageMemo {
     }
 
     /** Sums the pods; {@code remember} keeps their references for {@link #sameAs}. */
-    static Usage of(List<PodInfo> list, Map<WorkloadRef, Integer> owners, boolean remember) {
+    static Usage of(List<PodInfo> list, Owners owners, boolean remember) {
       Usage u = new Usage(remember ? list.toArray(new PodInfo[0]) : null);
       Map<Integer, int[]> counts = null;
       for (PodInfo p : list) {
@@ -68,7 +68,7 @@ public final class NodeUsageMemo {
         }
         Optional<WorkloadRef> owner = p.owner();
         if (!owners.isEmpty() && owner.isPresent()) {
-          Integer k = owners.get(owner.get());
+          Integer k = owners.indexOf(owner.get());
           if (k != null) {
             if (counts == null) {
               counts = new HashMap<>();
@@ -91,6 +91,34 @@ public final class NodeUsageMemo {
     }
   }
 
+  /**
+   * The demanded workloads, numbered. Looks a pod's owner up by name first: a String caches its
+   * hash, so the many pods of workloads that are not demanded cost one cheap probe.
+   */
+  static final class Owners {
+    private final Map<WorkloadRef, Integer> index = new HashMap<>();
+    private final Map<String, Boolean> names = new HashMap<>();
+
+    /** Numbers the workload if new; returns whether it was new. */
+    boolean add(WorkloadRef w) {
+      if (index.containsKey(w)) {
+        return false;
+      }
+      index.put(w, index.size());
+      names.put(w.name(), Boolean.TRUE);
+      return true;
+    }
+
+    /** The workload's number, null when it is not demanded. */
+    Integer indexOf(WorkloadRef w) {
+      return names.containsKey(w.name()) ? index.get(w) : null;
+    }
+
+    boolean isEmpty() {
+      return index.isEmpty();
+    }
+  }
+
   private final Map<String, Usage> byNode = new HashMap<>();
   private List<WorkloadRef> owners = List.of();
   private long generation;
@@ -108,7 +136,7 @@ public final class NodeUsageMemo {
   }
 
   /** The node's totals, reused when its pods are the same instances as last step. */
-  Usage usage(String node, List<PodInfo> pods, Map<WorkloadRef, Integer> ownerIndex) {
+  Usage usage(String node, List<PodInfo> pods, Owners ownerIndex) {
     Usage u = byNode.get(node);
     if (u == null || !u.sameAs(pods)) {
       u = Usage.of(pods, ownerIndex, true);
@@ -126,7 +154,7 @@ public final class NodeUsageMemo {
   }
 
   /** How many nodes are remembered. */
-  int size() {
+  public int size() {
     return byNode.size();
   }
 }

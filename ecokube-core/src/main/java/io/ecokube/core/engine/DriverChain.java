@@ -41,10 +41,6 @@ final class DriverChain {
     }
   }
 
-  List<PowerDriver> all() {
-    return all;
-  }
-
   List<PowerDriver> wake() {
     return wake;
   }

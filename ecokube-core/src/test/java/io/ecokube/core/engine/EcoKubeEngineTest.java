@@ -160,6 +160,8 @@ class EcoKubeEngineTest {
               .map(o -> o.driver().orElse("-"))
               .toList();
       assertThat(wakeDrivers).containsExactly("wol", "wol", "ipmi", "ipmi");
+      assertThat(wolCalls.get()).isEqualTo(2);
+      assertThat(ipmiCalls.get()).isGreaterThanOrEqualTo(2);
       assertThat(h.transitions)
           .filteredOn(t -> t.to() == FAILED)
           .singleElement()
