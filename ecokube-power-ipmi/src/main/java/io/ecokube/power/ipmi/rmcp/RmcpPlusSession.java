@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * caller at a time.
  */
 public final class RmcpPlusSession implements AutoCloseable {
+  /** How many times a handshake that stalled part-way is started afresh, in all. */
+  private static final int HANDSHAKE_ATTEMPTS = 3;
+
   private static final Logger log = LoggerFactory.getLogger(RmcpPlusSession.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -79,7 +82,7 @@ public final class RmcpPlusSession implements AutoCloseable {
       List<Integer> refused = new ArrayList<>();
       for (CipherSuite suite : config.cipherSuites()) {
         try {
-          RmcpPlusSession session = handshake(config, link, suite, deadline);
+          RmcpPlusSession session = handshakeWithRestarts(config, link, suite, deadline);
           if (!refused.isEmpty()) {
             log.debug(
                 "BMC {} refused cipher suite(s) {}; using cipher suite {}",
@@ -106,6 +109,35 @@ public final class RmcpPlusSession implements AutoCloseable {
     } catch (RmcpException | RuntimeException e) {
       link.close();
       throw e;
+    }
+  }
+
+  /**
+   * Runs the handshake, starting it afresh when the BMC stopped answering part-way. A lost RAKP 2
+   * or RAKP 4 cannot be repaired by resending RAKP 1 or 3: the BMC's half of the handshake has
+   * moved on and it ignores the repeat. A BMC that never answered at all is not retried here
+   * (retransmission already tried it), so a dead BMC costs no more requests than the retry setting
+   * allows.
+   */
+  private static RmcpPlusSession handshakeWithRestarts(
+      SessionConfig config, UdpLink link, CipherSuite suite, Deadline deadline)
+      throws RmcpException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return handshake(config, link, suite, deadline);
+      } catch (RmcpException e) {
+        if (e.failure() != RmcpException.Failure.TIMEOUT
+            || attempt >= HANDSHAKE_ATTEMPTS
+            || deadline.expired()) {
+          throw e;
+        }
+        log.debug(
+            "handshake with {} stalled ({}); starting it afresh, attempt {} of {}",
+            config.endpoint(),
+            e.getMessage(),
+            attempt + 1,
+            HANDSHAKE_ATTEMPTS);
+      }
     }
   }
 
