@@ -13,11 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs the {@link EcoStreamScenario} on the simulator and prints its timeline and an energy, cost
- * and CO2 summary against an always-on cluster. Exits 0 when the scenario kept its promise (every
- * video transcoded, worker-2 off again, less energy than always-on), 1 otherwise.
- *
- * <p>Optional argument: a path to write the full timeline CSV to.
+ * Runs the {@link EcoStreamScenario} and prints its timeline and an energy, cost and CO2 summary
+ * against an always-on cluster. By default the uploads go through a real embedded Kafka broker and
+ * worker-2 is a virtual machine driven by the real Wake-on-LAN and SSH drivers ({@link
+ * EcoStreamPeers}); with {@code --simulated} everything runs on the simulator. Exits 0 when the
+ * scenario kept its promise (every video transcoded, worker-2 off again, less energy than
+ * always-on), 1 otherwise.
  */
 public final class EcoStreamDemo {
   /** Per-job events, which do not break a run of scaling steps. */
@@ -25,19 +26,52 @@ public final class EcoStreamDemo {
 
   private EcoStreamDemo() {}
 
-  /** Runs the demo. */
+  /**
+   * Runs the demo. Arguments: {@code --simulated} runs everything on the simulator (no broker, no
+   * sockets); any other argument is a path to write the timeline CSV to.
+   */
   public static void main(String[] args) throws IOException {
+    boolean simulated = false;
+    Path csv = null;
+    for (String a : args) {
+      if (a.equals("--simulated")) {
+        simulated = true;
+      } else if (a.startsWith("-")) {
+        System.err.println(
+            "unknown option " + a + "; usage: EcoStreamDemo [--simulated] [timeline.csv]");
+        System.exit(2);
+      } else {
+        csv = Path.of(a);
+      }
+    }
     PrintStream out = System.out;
     out.println("Eco-Stream: video uploads on bare metal, the GPU worker powered only when needed");
-    out.println("(simulated cluster on virtual time; see eco-stream.yaml for the nodes)");
-    out.println();
-    SimulationReport report = EcoStreamScenario.builder().build().run();
+    SimulationReport report;
+    if (simulated) {
+      out.println("(everything simulated on virtual time; see eco-stream.yaml for the nodes)");
+      out.println();
+      report = EcoStreamScenario.builder().build().run();
+    } else {
+      out.println(
+          "(uploads in a real Kafka broker inside this JVM; worker-2 woken by a real Wake-on-LAN"
+              + " packet and powered off over real SSH, both on 127.0.0.1; nodes, pods and time"
+              + " simulated)");
+      out.println();
+      try (EcoStreamPeers peers = EcoStreamPeers.start(EcoStreamScenario.loadBundledConfig())) {
+        report = peers.configure(EcoStreamScenario.builder()).build().run();
+        out.printf(
+            Locale.ROOT,
+            "worker-2 (virtual node) received %d magic packet(s); broker at %s%n%n",
+            peers.worker2().magicPacketsReceived(),
+            peers.bootstrapServers());
+      }
+    }
     printTimeline(out, report);
     out.println();
     out.println(report.summary());
-    if (args.length > 0) {
-      report.writeTimelineCsv(Path.of(args[0]));
-      out.println("timeline written to " + args[0]);
+    if (csv != null) {
+      report.writeTimelineCsv(csv);
+      out.println("timeline written to " + csv);
     }
     if (!EcoStreamScenario.succeeded(report)) {
       out.println("Eco-Stream scenario FAILED: not every video done, worker-2 on, or no saving.");
