@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.node.DriverSpec;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.PowerAddress;
@@ -16,13 +17,19 @@ import io.ecokube.api.secret.SecretRef;
 import io.ecokube.core.driver.DriverConfigException;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.policy.CarbonPolicy;
+import io.ecokube.core.policy.CostBudget;
+import io.ecokube.core.policy.DeferralPolicy;
 import io.ecokube.core.policy.EnginePolicy;
+import io.ecokube.core.policy.GreenPreference;
 import io.ecokube.core.policy.PoolPolicy;
 import io.ecokube.core.policy.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,8 +42,11 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads and validates an Eco-Kube config document (YAML, or JSON, which is YAML too).
@@ -50,7 +60,9 @@ import java.util.regex.Pattern;
  * The document format is described in the module README.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP = Set.of("pools", "nodes", "engine", "accounting");
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final Set<String> TOP =
+      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses");
   private static final Set<String> POOL =
       Set.of("minActive", "warmReserve", "powerCapWatts", "idleGrace");
   private static final Set<String> ENGINE =
@@ -67,7 +79,21 @@ public final class ConfigLoader {
           "retryBackoff",
           "maxRetryBackoff",
           "drainTimeout",
-          "demandStaleAfter");
+          "demandStaleAfter",
+          "budget",
+          "green",
+          "carbon");
+  private static final Set<String> BUDGET =
+      Set.of("perHour", "perPeriod", "period", "periodStart", "exemptPriority");
+  private static final Set<String> GREEN = Set.of("label", "weight");
+  private static final Set<String> CARBON = Set.of("minReductionPercent", "deferrable");
+  private static final Set<String> DEFERRABLE = Set.of("workload", "maxDelay");
+  private static final Set<String> WORKLOAD = Set.of("namespace", "kind", "name");
+
+  /** Kubernetes' built-in priority classes, always known. */
+  static final Map<String, Integer> BUILTIN_PRIORITY_CLASSES =
+      Map.of("system-cluster-critical", 2_000_000_000, "system-node-critical", 2_000_001_000);
+
   private static final Set<String> RATE = Set.of("count", "window");
   private static final Set<String> ACCOUNTING =
       Set.of("pue", "pricePerKwh", "gramsCo2PerKwh", "currency");
@@ -159,12 +185,18 @@ public final class ConfigLoader {
     if (!w.errors.isEmpty()) {
       throw new ConfigException(source, w.errors);
     }
+    for (String warning : w.warnings) {
+      LOG.warn("{}: {}", source, warning);
+    }
     return config;
   }
 
   /** One validation pass; collects errors instead of stopping at the first. */
   private final class Walk {
     final List<String> errors = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    Map<String, Integer> priorityClasses = new TreeMap<>(BUILTIN_PRIORITY_CLASSES);
+    boolean greenLabelSet;
 
     void error(String path, String problem) {
       errors.add(path + ": " + problem);
@@ -176,6 +208,7 @@ public final class ConfigLoader {
         return null;
       }
       fields(root, "", TOP);
+      priorityClasses(root.get("priorityClasses"));
       Map<String, PoolPolicy> pools = pools(root.get("pools"));
       EnginePolicy.Builder policy = EnginePolicy.builder();
       pools.forEach(policy::pool);
@@ -184,10 +217,109 @@ public final class ConfigLoader {
       Set<String> declared = new TreeSet<>(pools.keySet());
       declared.add(EcoKubeConfig.DEFAULT_POOL);
       List<NodeSpec> nodes = nodes(root.get("nodes"), declared);
+      if (built != null) {
+        admission(built, nodes);
+      }
       if (!errors.isEmpty()) {
         return null;
       }
-      return new EcoKubeConfig(nodes, built, tariff);
+      return new EcoKubeConfig(nodes, built, tariff, warnings);
+    }
+
+    void priorityClasses(JsonNode node) {
+      if (node == null || node.isNull()) {
+        return;
+      }
+      if (!node.isObject()) {
+        error("priorityClasses", "expected a mapping of class name to priority, got " + kind(node));
+        return;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (BUILTIN_PRIORITY_CLASSES.containsKey(e.getKey())) {
+          error(
+              "priorityClasses." + e.getKey(),
+              "is a built-in Kubernetes priority class and cannot be redefined");
+          continue;
+        }
+        int before = errors.size();
+        int v = integer(node, "priorityClasses", e.getKey(), 0, -2_147_483_647, 1_000_000_000);
+        if (errors.size() == before) {
+          priorityClasses.put(e.getKey(), v);
+        }
+      }
+    }
+
+    /**
+     * The optimizer's admission checks that need both the policy and the nodes: a power cap that
+     * not even one more node's idle draw fits under lets nothing be woken, which is a mistake
+     * rather than a policy; a green label that no node carries prefers nothing.
+     */
+    void admission(EnginePolicy policy, List<NodeSpec> nodes) {
+      policy
+          .clusterPowerCapWatts()
+          .ifPresent(cap -> capCheck("engine.clusterPowerCapWatts", cap, "", nodes));
+      for (Map.Entry<String, PoolPolicy> e : policy.pools().entrySet()) {
+        List<NodeSpec> members = nodes.stream().filter(n -> n.pool().equals(e.getKey())).toList();
+        e.getValue()
+            .powerCapWatts()
+            .ifPresent(
+                cap ->
+                    capCheck(
+                        "pools." + e.getKey() + ".powerCapWatts",
+                        cap,
+                        "pool " + e.getKey() + "'s ",
+                        members));
+      }
+      if (greenLabelSet && !nodes.isEmpty() && nodes.stream().noneMatch(policy.green()::isGreen)) {
+        warnings.add(
+            "engine.green.label: no node carries '"
+                + policy.green().label()
+                + "', so no node is preferred as green (fine if the cluster labels nodes itself)");
+      }
+    }
+
+    void capCheck(String path, double cap, String whose, List<NodeSpec> nodes) {
+      double alwaysOn = 0;
+      List<String> alwaysOnNames = new ArrayList<>();
+      NodeSpec smallest = null;
+      for (NodeSpec n : nodes) {
+        if (n.powerManageable()) {
+          if (smallest == null || n.power().idleWatts() < smallest.power().idleWatts()) {
+            smallest = n;
+          }
+        } else {
+          alwaysOn += n.power().idleWatts();
+          alwaysOnNames.add(n.name());
+        }
+      }
+      if (smallest == null) {
+        return;
+      }
+      double need = alwaysOn + smallest.power().idleWatts();
+      if (cap < need) {
+        error(
+            path,
+            "'"
+                + fmt(cap)
+                + "' is below the idle draw of "
+                + whose
+                + "always-on nodes ("
+                + fmt(alwaysOn)
+                + " W"
+                + (alwaysOnNames.isEmpty() ? "" : ": " + String.join(", ", alwaysOnNames))
+                + ") plus "
+                + (whose.isEmpty() ? "the" : "its")
+                + " smallest manageable node ("
+                + smallest.name()
+                + ", "
+                + fmt(smallest.power().idleWatts())
+                + " W idle) = "
+                + fmt(need)
+                + " W, so no node could ever be woken; raise it to at least "
+                + fmt(need)
+                + " or remove it");
+      }
     }
 
     Map<String, PoolPolicy> pools(JsonNode node) {
@@ -263,12 +395,202 @@ public final class ConfigLoader {
         }
         duration(node, p, "drainTimeout", false).ifPresent(b::drainTimeout);
         duration(node, p, "demandStaleAfter", false).ifPresent(b::demandStaleAfter);
+        budget(node.get("budget"), p + ".budget").ifPresent(b::budget);
+        green(node.get("green"), p + ".green").ifPresent(b::green);
+        carbon(node.get("carbon"), p + ".carbon").ifPresent(b::carbon);
       }
       try {
         return b.build();
       } catch (IllegalArgumentException e) {
         error("engine", e.getMessage());
         return null;
+      }
+    }
+
+    Optional<CostBudget> budget(JsonNode node, String path) {
+      if (node == null || node.isNull() || !object(node, path)) {
+        return Optional.empty();
+      }
+      fields(node, path + ".", BUDGET);
+      CostBudget d = CostBudget.none();
+      OptionalDouble perHour = amount(node, path, "perHour");
+      OptionalDouble perPeriod = amount(node, path, "perPeriod");
+      Duration period = duration(node, path, "period", false).orElse(d.period());
+      Instant start = d.periodStart();
+      Optional<String> rawStart = text(node, path, "periodStart");
+      if (rawStart.isPresent()) {
+        try {
+          start = Instant.parse(rawStart.get());
+        } catch (DateTimeParseException e) {
+          error(
+              path + ".periodStart",
+              "'" + rawStart.get() + "' is not an instant; use e.g. 2026-01-01T00:00:00Z");
+        }
+      }
+      int exempt = d.exemptPriority();
+      Optional<String> rawExempt = text(node, path, "exemptPriority");
+      if (rawExempt.isPresent()) {
+        String v = rawExempt.get();
+        Integer named = priorityClasses.get(v);
+        if (named != null) {
+          exempt = named;
+        } else {
+          try {
+            exempt = Integer.parseInt(v);
+          } catch (NumberFormatException e) {
+            error(
+                path + ".exemptPriority",
+                "'"
+                    + v
+                    + "' is not a priority class; use a whole number or one of "
+                    + priorityClasses.keySet()
+                    + " (declare classes under priorityClasses)");
+          }
+        }
+      }
+      if (perHour.isEmpty() && perPeriod.isEmpty() && !node.isEmpty()) {
+        if (!node.has("perHour") && !node.has("perPeriod")) {
+          error(path, "sets no budget; give perHour, perPeriod or both");
+        }
+      }
+      return Optional.of(new CostBudget(perHour, perPeriod, period, start, exempt));
+    }
+
+    OptionalDouble amount(JsonNode n, String path, String field) {
+      Optional<String> raw = text(n, path, field);
+      if (raw.isEmpty()) {
+        return OptionalDouble.empty();
+      }
+      try {
+        double v = Double.parseDouble(raw.get());
+        if (Double.isFinite(v) && v >= 0) {
+          return OptionalDouble.of(v);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      error(
+          path + "." + field,
+          "'"
+              + raw.get()
+              + "' is not a budget; use an amount of 0 or more in the accounting currency");
+      return OptionalDouble.empty();
+    }
+
+    Optional<GreenPreference> green(JsonNode node, String path) {
+      if (node == null || node.isNull() || !object(node, path)) {
+        return Optional.empty();
+      }
+      fields(node, path + ".", GREEN);
+      GreenPreference d = GreenPreference.defaults();
+      String key = d.labelKey();
+      String value = d.labelValue();
+      Optional<String> label = text(node, path, "label");
+      if (label.isPresent()) {
+        int eq = label.get().indexOf('=');
+        if (eq <= 0) {
+          error(path + ".label", "'" + label.get() + "' is not a label; use key=value");
+        } else {
+          key = label.get().substring(0, eq).trim();
+          value = label.get().substring(eq + 1).trim();
+          greenLabelSet = true;
+        }
+      }
+      double weight = d.weight();
+      Optional<String> rawWeight = text(node, path, "weight");
+      if (rawWeight.isPresent()) {
+        try {
+          weight = Double.parseDouble(rawWeight.get());
+        } catch (NumberFormatException e) {
+          weight = Double.NaN;
+        }
+        if (!(weight > 0 && weight <= 1)) {
+          error(
+              path + ".weight",
+              "'"
+                  + rawWeight.get()
+                  + "' is out of range; use a factor greater than 0 and at most 1 (1: green"
+                  + " only breaks ties)");
+          weight = d.weight();
+        }
+      }
+      return Optional.of(new GreenPreference(key, value, weight));
+    }
+
+    Optional<CarbonPolicy> carbon(JsonNode node, String path) {
+      if (node == null || node.isNull() || !object(node, path)) {
+        return Optional.empty();
+      }
+      fields(node, path + ".", CARBON);
+      double pct = CarbonPolicy.DEFAULT_MIN_REDUCTION_PERCENT;
+      Optional<String> rawPct = text(node, path, "minReductionPercent");
+      if (rawPct.isPresent()) {
+        try {
+          pct = Double.parseDouble(rawPct.get());
+        } catch (NumberFormatException e) {
+          pct = Double.NaN;
+        }
+        if (!(pct > 0 && pct <= 100)) {
+          error(
+              path + ".minReductionPercent",
+              "'" + rawPct.get() + "' is out of range; use a percentage greater than 0 up to 100");
+          pct = CarbonPolicy.DEFAULT_MIN_REDUCTION_PERCENT;
+        }
+      }
+      Map<WorkloadRef, DeferralPolicy> deferrable = new LinkedHashMap<>();
+      JsonNode list = node.get("deferrable");
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          error(path + ".deferrable", "expected a list of {workload, maxDelay}, got " + kind(list));
+        } else {
+          Map<WorkloadRef, Integer> seen = new HashMap<>();
+          for (int i = 0; i < list.size(); i++) {
+            deferrable(list.get(i), path + ".deferrable[" + i + "]", i, seen, deferrable);
+          }
+        }
+      }
+      return Optional.of(new CarbonPolicy(pct, deferrable));
+    }
+
+    void deferrable(
+        JsonNode d,
+        String dp,
+        int index,
+        Map<WorkloadRef, Integer> seen,
+        Map<WorkloadRef, DeferralPolicy> out) {
+      if (!object(d, dp)) {
+        return;
+      }
+      fields(d, dp + ".", DEFERRABLE);
+      WorkloadRef ref = null;
+      JsonNode w = d.get("workload");
+      if (w == null || w.isNull()) {
+        error(dp + ".workload", "is required: {namespace, kind, name}");
+      } else if (object(w, dp + ".workload")) {
+        fields(w, dp + ".workload.", WORKLOAD);
+        Optional<String> name = text(w, dp + ".workload", "name");
+        if (name.isEmpty() && !w.has("name")) {
+          error(dp + ".workload.name", "is required");
+        }
+        String ns = text(w, dp + ".workload", "namespace").orElse("default");
+        String kind = text(w, dp + ".workload", "kind").orElse("Deployment");
+        if (name.isPresent()) {
+          ref = new WorkloadRef(ns, kind, name.get());
+        }
+      }
+      Optional<Duration> maxDelay = Optional.empty();
+      if (!d.has("maxDelay") || d.get("maxDelay").isNull()) {
+        error(dp + ".maxDelay", "is required: how long the workload may wait, e.g. 6h");
+      } else {
+        maxDelay = duration(d, dp, "maxDelay", false);
+      }
+      if (ref != null) {
+        Integer first = seen.putIfAbsent(ref, index);
+        if (first != null) {
+          error(dp + ".workload", "'" + ref + "' is already listed at deferrable[" + first + "]");
+        } else if (maxDelay.isPresent()) {
+          out.put(ref, new DeferralPolicy(maxDelay.get()));
+        }
       }
     }
 

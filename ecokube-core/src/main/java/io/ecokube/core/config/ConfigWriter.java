@@ -6,15 +6,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.node.DriverSpec;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.PowerProfile;
 import io.ecokube.api.node.Taint;
 import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.policy.CarbonPolicy;
+import io.ecokube.core.policy.CostBudget;
 import io.ecokube.core.policy.EnginePolicy;
+import io.ecokube.core.policy.GreenPreference;
 import io.ecokube.core.policy.PoolPolicy;
 import io.ecokube.core.policy.RateLimit;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -79,6 +84,38 @@ public final class ConfigWriter {
     o.put("maxRetryBackoff", Durations.format(p.maxRetryBackoff()));
     o.put("drainTimeout", Durations.format(p.drainTimeout()));
     o.put("demandStaleAfter", Durations.format(p.demandStaleAfter()));
+    CostBudget b = p.budget();
+    if (!b.equals(CostBudget.none())) {
+      ObjectNode bo = o.putObject("budget");
+      b.perHour().ifPresent(v -> bo.put("perHour", v));
+      b.perPeriod().ifPresent(v -> bo.put("perPeriod", v));
+      bo.put("period", Durations.format(b.period()));
+      bo.put("periodStart", b.periodStart().toString());
+      bo.put("exemptPriority", b.exemptPriority());
+    }
+    GreenPreference g = p.green();
+    if (!g.equals(GreenPreference.defaults())) {
+      ObjectNode go = o.putObject("green");
+      go.put("label", g.label());
+      go.put("weight", g.weight());
+    }
+    CarbonPolicy c = p.carbon();
+    if (!c.equals(CarbonPolicy.none())) {
+      ObjectNode co = o.putObject("carbon");
+      co.put("minReductionPercent", c.minReductionPercent());
+      ArrayNode list = co.putArray("deferrable");
+      c.deferrable().entrySet().stream()
+          .sorted(Map.Entry.comparingByKey(Comparator.comparing(WorkloadRef::toString)))
+          .forEach(
+              e -> {
+                ObjectNode d = list.addObject();
+                ObjectNode w = d.putObject("workload");
+                w.put("namespace", e.getKey().namespace());
+                w.put("kind", e.getKey().kind());
+                w.put("name", e.getKey().name());
+                d.put("maxDelay", Durations.format(e.getValue().maxDelay()));
+              });
+    }
     return o;
   }
 

@@ -15,8 +15,11 @@ import java.util.TreeSet;
  * @param nodes the nodes, in document order
  * @param policy the engine policy; its {@link EnginePolicy#pools()} holds every declared pool
  * @param accounting PUE, price and grid intensity for cost and carbon
+ * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
+ *     path: problem}
  */
-public record EcoKubeConfig(List<NodeSpec> nodes, EnginePolicy policy, FlatTariff accounting) {
+public record EcoKubeConfig(
+    List<NodeSpec> nodes, EnginePolicy policy, FlatTariff accounting, List<String> warnings) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -25,6 +28,12 @@ public record EcoKubeConfig(List<NodeSpec> nodes, EnginePolicy policy, FlatTarif
     nodes = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(accounting, "accounting");
+    warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
+  }
+
+  /** A config without warnings. */
+  public EcoKubeConfig(List<NodeSpec> nodes, EnginePolicy policy, FlatTariff accounting) {
+    this(nodes, policy, accounting, List.of());
   }
 
   /** The declared pools, sorted: {@code default} and every pool listed. */

@@ -15,7 +15,10 @@ import io.ecokube.api.plan.Plan;
 import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeRecord;
+import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.lifecycle.Lifecycle;
+import io.ecokube.core.policy.CostBudget;
+import io.ecokube.core.policy.DeferralPolicy;
 import io.ecokube.core.policy.EnginePolicy;
 import io.ecokube.core.policy.PoolPolicy;
 import io.ecokube.core.policy.RateLimit;
@@ -45,10 +48,14 @@ import java.util.Optional;
  *       first. <em>Cost</em> is idle watts per allocatable CPU core: CPU is what every pod requests
  *       and what a server's power tracks, while memory, GPUs and pod slots are checked by fit
  *       rather than priced. Among candidates of equal cost (to 0.01 W per core) the node that has
- *       been off longest wakes first (wear-levelling). A wake is held back by the cluster and pool
- *       power caps (projected draw), the wake rate limit, the per-node cycle limit and a pending
- *       retry backoff. Pools below their warm reserve, and nodes off longer than {@code
- *       maxPoweredOffDuration}, are woken too.
+ *       been off longest wakes first (wear-levelling). Green nodes ({@code EnginePolicy.green()})
+ *       are ranked at their cost times the green weight and, at equal ranked cost, before other
+ *       nodes. A wake is held back by the cluster and pool power caps (projected draw), the wake
+ *       rate limit, the per-node cycle limit, a pending retry backoff and the cost budget (demand
+ *       of an exempt priority aside). Demand of a deferrable workload waits for a lower-carbon hour
+ *       instead of a wake when the tariff forecasts one before its deadline (see {@code defer}).
+ *       Pools below their warm reserve (budgeted), and nodes off longer than {@code
+ *       maxPoweredOffDuration} (not budgeted: maintenance), are woken too.
  *   <li><b>Scale-down</b>: an ACTIVE node empty of work for its idle grace (the pool's, else its
  *       energy break-even time), that no demand or forecast was placed on, past its minimum uptime,
  *       with a power cycle left today and above its pool's warm reserve, is drained, within the
@@ -63,6 +70,8 @@ import java.util.Optional;
  * the nodes per distinct pod shape that has to be placed, and no node-by-pod loops.
  */
 public final class Decider {
+
+  private static final Duration HOUR = Duration.ofHours(1);
 
   private Decider() {}
 
@@ -85,18 +94,37 @@ public final class Decider {
     final SchedulingRequirements req;
     final String what;
     final boolean forecast;
+    final int priority;
+
+    /** The owning workload, or null for bare pods. */
+    final WorkloadRef owner;
+
+    /** Waits for a lower-carbon hour instead of waking a node. */
+    boolean deferred;
+
     int left;
 
     /** Per-node admission cache: 0 unknown, 1 admits, 2 refuses. */
     byte[] admits;
 
-    Group(SchedulingRequirements req, String what, boolean forecast, int count) {
+    Group(
+        SchedulingRequirements req,
+        String what,
+        boolean forecast,
+        int count,
+        int priority,
+        WorkloadRef owner) {
       this.req = req;
       this.what = what;
       this.forecast = forecast;
       this.left = count;
+      this.priority = priority;
+      this.owner = owner;
     }
   }
+
+  /** Pending pods are grouped by what they need, their priority and their deferrable owner. */
+  private record PendingKey(SchedulingRequirements req, int priority, WorkloadRef owner) {}
 
   private static final class Run {
     private final DecisionInput in;
@@ -129,6 +157,11 @@ public final class Decider {
     private double clusterWatts;
     private int wakesLeft;
     private int suspendsLeft;
+
+    /** Spend of the current budget windows, including the wakes committed in this step. */
+    private double spentHour;
+
+    private double spentPeriod;
     private final List<PlannedAction> proposed = new ArrayList<>();
     private final List<HeldBack> held = new ArrayList<>();
     private final Map<SchedulingRequirements, byte[]> admitCache = new HashMap<>();
@@ -161,6 +194,7 @@ public final class Decider {
       index();
       List<Group> groups = demand();
       fit(groups);
+      defer(groups);
       wakeForDemand(groups);
       warmReserve();
       maxOff();
@@ -238,6 +272,8 @@ public final class Decider {
       }
       wakesLeft = budget(policy.wakeRate(), in.recentWakes());
       suspendsLeft = budget(policy.suspendRate(), in.recentSuspends());
+      spentHour = in.spend().hour();
+      spentPeriod = in.spend().period();
     }
 
     private int budget(RateLimit limit, List<Instant> recent) {
@@ -275,12 +311,15 @@ public final class Decider {
     // ---------------------------------------------------------------- stage 1: demand
 
     private List<Group> demand() {
-      Map<SchedulingRequirements, Group> pending = new LinkedHashMap<>();
+      Map<PendingKey, Group> pending = new LinkedHashMap<>();
+      Map<WorkloadRef, DeferralPolicy> deferrable = policy.carbon().deferrable();
       for (PodInfo p : snap.unscheduledPods()) {
-        Group g = pending.get(p.scheduling());
+        WorkloadRef owner = p.owner().filter(deferrable::containsKey).orElse(null);
+        PendingKey key = new PendingKey(p.scheduling(), p.priority(), owner);
+        Group g = pending.get(key);
         if (g == null) {
-          g = new Group(p.scheduling(), p.key(), false, 0);
-          pending.put(p.scheduling(), g);
+          g = new Group(p.scheduling(), p.key(), false, 0, p.priority(), owner);
+          pending.put(key, g);
         }
         g.left++;
       }
@@ -288,12 +327,12 @@ public final class Decider {
       for (Group g : pending.values()) {
         String what =
             g.left > 1 ? g.left + " pending pods like " + g.what : "pending pod " + g.what;
-        groups.add(new Group(g.req, what, false, g.left));
+        groups.add(new Group(g.req, what, false, g.left, g.priority, g.owner));
       }
       List<WorkloadDemand> desired = in.demand().desired();
       List<WorkloadDemand> expected = in.demand().expected();
       if (desired.isEmpty() && expected.isEmpty()) {
-        return groups;
+        return exemptFirst(groups);
       }
       Map<WorkloadRef, int[]> active = activeOf;
       Map<WorkloadRef, Integer> desiredReplicas = new HashMap<>();
@@ -308,7 +347,9 @@ public final class Decider {
                   d.podTemplate(),
                   missing + " missing pods of " + d.workload() + " (" + d.reason() + ")",
                   false,
-                  missing));
+                  missing,
+                  d.priority(),
+                  d.workload()));
         }
       }
       for (WorkloadDemand d : expected) {
@@ -321,8 +362,21 @@ public final class Decider {
                   d.podTemplate(),
                   extra + " forecast pods of " + d.workload() + " (" + d.reason() + ")",
                   true,
-                  extra));
+                  extra,
+                  d.priority(),
+                  d.workload()));
         }
+      }
+      return exemptFirst(groups);
+    }
+
+    /**
+     * With a budget set, demand exempt from it is placed first, so that a node woken for it is not
+     * filled by demand the budget would have held back.
+     */
+    private List<Group> exemptFirst(List<Group> groups) {
+      if (policy.budget().enabled()) {
+        groups.sort(Comparator.comparing((Group g) -> !policy.budget().exempt(g.priority)));
       }
       return groups;
     }
@@ -458,7 +512,174 @@ public final class Decider {
       }
     }
 
-    // ---------------------------------------------------------------- stage 2b: wakes
+    // ---------------------------------------------------------------- stage 2a: carbon
+
+    /**
+     * Marks the demand of deferrable workloads that would need a wake, and that may wait for a
+     * lower-carbon hour, as deferred. The rule: let {@code latest} be the workload's deadline
+     * (waiting since + maxDelay) less the longest boot time of the OFF nodes; if some clock hour
+     * starting after now and no later than {@code latest} is forecast at least {@code
+     * minReductionPercent} % below the current intensity, wait for the lowest such hour (the
+     * earliest of equals). Past {@code latest} nothing is deferred, so the deadline holds.
+     */
+    private void defer(List<Group> groups) {
+      Map<WorkloadRef, DeferralPolicy> deferrable = policy.carbon().deferrable();
+      if (deferrable.isEmpty()) {
+        return;
+      }
+      Tariff tariff = in.tariff();
+      double nowGrams = tariff.gramsCo2PerKwh(now);
+      if (!(nowGrams > 0)) {
+        return;
+      }
+      double threshold = policy.carbon().minReductionPercent();
+      double limit = nowGrams * (1 - threshold / 100);
+      Duration boot = null;
+      for (Group g : groups) {
+        DeferralPolicy d = g.owner == null ? null : deferrable.get(g.owner);
+        Instant since = g.owner == null ? null : in.waitingSince().get(g.owner);
+        if (g.left == 0 || d == null || since == null) {
+          continue;
+        }
+        if (boot == null) {
+          boot = longestBoot();
+        }
+        Instant deadline = since.plus(d.maxDelay());
+        Instant latest = deadline.minus(boot);
+        Instant best = null;
+        double bestGrams = limit;
+        for (Instant h = CostBudget.hourStart(now).plus(HOUR);
+            !h.isAfter(latest);
+            h = h.plus(HOUR)) {
+          double grams = tariff.gramsCo2PerKwh(h);
+          if (grams <= limit && (best == null || grams < bestGrams)) {
+            best = h;
+            bestGrams = grams;
+          }
+        }
+        if (best == null) {
+          continue;
+        }
+        g.deferred = true;
+        held.add(
+            new HeldBack(
+                g.owner.toString(),
+                ActionType.WAKE,
+                String.format(
+                    Locale.ROOT,
+                    "carbon-aware deferral: %s wait for %s (%.0f g CO2/kWh, %.0f %% below the"
+                        + " %.0f g CO2/kWh of now, threshold %.0f %%) instead of waking a node;"
+                        + " deadline %s (waiting since %s + maxDelay %d s), latest wake %s for a"
+                        + " %d s boot",
+                    g.what,
+                    best,
+                    bestGrams,
+                    100 * (1 - bestGrams / nowGrams),
+                    nowGrams,
+                    threshold,
+                    deadline,
+                    since,
+                    d.maxDelay().toSeconds(),
+                    latest,
+                    boot.toSeconds())));
+      }
+    }
+
+    /** The longest boot time among nodes that could be woken, so a deferral suits any of them. */
+    private Duration longestBoot() {
+      Duration max = Duration.ZERO;
+      for (int i = 0; i < n; i++) {
+        if (state[i] == NodeLifecycle.OFF && nodes[i].spec().address().managed()) {
+          Duration b = nodes[i].spec().power().bootTime();
+          max = b.compareTo(max) > 0 ? b : max;
+        }
+      }
+      return max;
+    }
+
+    // ---------------------------------------------------------------- stage 2b: budget
+
+    /**
+     * The projected cost of waking node {@code i} to draw {@code extraWatts} more, within the
+     * current hour window and within the current period: the node is committed for its boot time
+     * plus {@code minUptime}, priced hour by hour with the tariff, cut at each window's end.
+     */
+    private double[] wakeCost(int i, double extraWatts) {
+      CostBudget b = policy.budget();
+      Instant end = now.plus(nodes[i].spec().power().bootTime()).plus(policy.minUptime());
+      Instant hourEnd = CostBudget.hourStart(now).plus(HOUR);
+      Instant periodEnd = b.periodStartAt(now).plus(b.period());
+      return new double[] {
+        cost(extraWatts, now, earliest(end, hourEnd)),
+        cost(extraWatts, now, earliest(end, periodEnd))
+      };
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+      return a.isBefore(b) ? a : b;
+    }
+
+    /** Cost of drawing {@code watts} from {@code from} to {@code to}, priced per clock hour. */
+    private double cost(double watts, Instant from, Instant to) {
+      Tariff t = in.tariff();
+      double total = 0;
+      Instant a = from;
+      while (a.isBefore(to)) {
+        Instant b = earliest(CostBudget.hourStart(a).plus(HOUR), to);
+        double hours = Duration.between(a, b).toMillis() / 3_600_000.0;
+        total += watts / 1000 * hours * t.pue() * t.pricePerKwh(a);
+        a = b;
+      }
+      return total;
+    }
+
+    /**
+     * Why the cost budget holds back a wake of node {@code i}, or null when the wake fits in every
+     * budget. {@code what} names the demand held back.
+     */
+    private String budgetBlocker(int i, double extraWatts, String what) {
+      CostBudget b = policy.budget();
+      if (!b.enabled()) {
+        return null;
+      }
+      double[] c = wakeCost(i, extraWatts);
+      String cur = in.tariff().currency();
+      String name = nodes[i].name();
+      if (b.perHour().isPresent() && spentHour + c[0] > b.perHour().getAsDouble()) {
+        return String.format(
+            Locale.ROOT,
+            "cost budget of %.2f %s per hour is spent: %.2f %s spent since %s, waking %s would add"
+                + " %.2f %s this hour; held back: %s",
+            b.perHour().getAsDouble(),
+            cur,
+            spentHour,
+            cur,
+            CostBudget.hourStart(now),
+            name,
+            c[0],
+            cur,
+            what);
+      }
+      if (b.perPeriod().isPresent() && spentPeriod + c[1] > b.perPeriod().getAsDouble()) {
+        return String.format(
+            Locale.ROOT,
+            "cost budget of %.2f %s per %d s period is spent: %.2f %s spent since %s, waking %s"
+                + " would add %.2f %s this period; held back: %s",
+            b.perPeriod().getAsDouble(),
+            cur,
+            b.period().toSeconds(),
+            spentPeriod,
+            cur,
+            b.periodStartAt(now),
+            name,
+            c[1],
+            cur,
+            what);
+      }
+      return null;
+    }
+
+    // ---------------------------------------------------------------- stage 2c: wakes
 
     private double costPerCore(int i) {
       NodeSpec s = nodes[i].spec();
@@ -466,11 +687,23 @@ public final class Decider {
       return cores <= 0 ? Double.MAX_VALUE : s.power().idleWatts() / cores;
     }
 
+    private boolean green(int i) {
+      return policy.green().isGreen(nodes[i].spec());
+    }
+
+    /** The cost candidates are ranked by: a green node's cost times the green weight. */
+    private double rankCost(int i) {
+      return green(i) ? costPerCore(i) * policy.green().weight() : costPerCore(i);
+    }
+
     private Instant offSince(int i) {
       return recs[i].lastPoweredOff().orElse(recs[i].since());
     }
 
-    /** OFF nodes that could be woken, cheapest first, then off longest, then by name. */
+    /**
+     * OFF nodes that could be woken, cheapest first (green nodes' cost weighted), then green ones,
+     * then off longest, then by name.
+     */
     private List<Integer> wakeCandidates() {
       List<Integer> c = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -482,7 +715,8 @@ public final class Decider {
         }
       }
       c.sort(
-          Comparator.comparingLong((Integer i) -> Math.round(costPerCore(i) * 100))
+          Comparator.comparingLong((Integer i) -> Math.round(rankCost(i) * 100))
+              .thenComparing(i -> !green(i))
               .thenComparing(this::offSince)
               .thenComparing(i -> nodes[i].name()));
       return c;
@@ -558,6 +792,11 @@ public final class Decider {
     }
 
     private void commitWake(int i, double extra, String reason) {
+      if (policy.budget().enabled()) {
+        double[] c = wakeCost(i, extra);
+        spentHour += c[0];
+        spentPeriod += c[1];
+      }
       String pool = nodes[i].spec().pool();
       clusterWatts += extra;
       wattsByPool.computeIfAbsent(pool, k -> new double[1])[0] += extra;
@@ -567,14 +806,14 @@ public final class Decider {
     }
 
     private void wakeForDemand(List<Group> groups) {
-      if (groups.stream().noneMatch(g -> g.left > 0)) {
+      if (groups.stream().noneMatch(g -> g.left > 0 && !g.deferred)) {
         return;
       }
       List<Integer> candidates = wakeCandidates();
       for (int i : candidates) {
         int waiting = 0;
         for (Group g : groups) {
-          waiting += g.left;
+          waiting += g.deferred ? 0 : g.left;
         }
         if (waiting == 0) {
           break;
@@ -588,10 +827,11 @@ public final class Decider {
         int[] take = new int[groups.size()];
         int total = 0;
         boolean onlyForecast = true;
+        boolean exempt = false;
         String first = null;
         for (int gi = 0; gi < groups.size(); gi++) {
           Group g = groups.get(gi);
-          if (g.left == 0) {
+          if (g.left == 0 || g.deferred) {
             continue;
           }
           Resources q = g.req.requests();
@@ -606,6 +846,7 @@ public final class Decider {
           take[gi] = k;
           total += k;
           onlyForecast &= g.forecast;
+          exempt |= policy.budget().exempt(g.priority);
           first = first == null ? g.what : first;
         }
         if (total == 0) {
@@ -618,6 +859,18 @@ public final class Decider {
         long cpuUsed = usedCpu[i] + (freeCpu[i] - cpu);
         double extra = wakeExtraWatts(i, cpuUsed);
         String blocker = wakeBlocker(i, extra);
+        if (blocker == null && !exempt) {
+          blocker =
+              budgetBlocker(
+                  i,
+                  extra,
+                  String.format(
+                      Locale.ROOT,
+                      "%d pods (%s), none with a priority at or above the exemption threshold %d",
+                      total,
+                      first,
+                      policy.budget().exemptPriority()));
+        }
         if (blocker != null) {
           held.add(new HeldBack(name, ActionType.WAKE, blocker));
           continue;
@@ -635,17 +888,24 @@ public final class Decider {
             String.format(
                 Locale.ROOT,
                 "%d %spods do not fit on active or booting nodes (%s); %s takes %d of them and is"
-                    + " the cheapest candidate at %.1f W per core",
+                    + " the cheapest candidate at %.1f W per core%s",
                 waiting,
                 onlyForecast ? "forecast " : "",
                 first,
                 name,
                 total,
-                costPerCore(i));
+                costPerCore(i),
+                green(i)
+                    ? String.format(
+                        Locale.ROOT,
+                        " (green, %s: ranked at %.1f)",
+                        policy.green().label(),
+                        rankCost(i))
+                    : "");
         commitWake(i, extra, reason);
       }
       for (Group g : groups) {
-        if (g.left > 0) {
+        if (g.left > 0 && !g.deferred) {
           held.add(
               new HeldBack(
                   g.what,
@@ -687,6 +947,9 @@ public final class Decider {
           }
           double extra = wakeExtraWatts(i, 0);
           String blocker = wakeBlocker(i, extra);
+          if (blocker == null) {
+            blocker = budgetBlocker(i, extra, "warm reserve (" + why + ")");
+          }
           if (blocker != null) {
             held.add(new HeldBack(name, ActionType.WAKE, blocker));
             continue;

@@ -1,8 +1,12 @@
 package io.ecokube.core.decision;
 
 import io.ecokube.api.cluster.ClusterSnapshot;
+import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.demand.Demand;
 import io.ecokube.api.state.NodeRecord;
+import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.energy.Tariff;
+import io.ecokube.core.policy.BudgetSpend;
 import io.ecokube.core.policy.EnginePolicy;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,6 +31,11 @@ import java.util.Set;
  * @param recentWakes when recent wakes were started, cluster-wide (for the wake rate limit)
  * @param recentSuspends when recent drains (the start of a power-off) were started, cluster-wide
  *     (for the suspend rate limit)
+ * @param tariff price and grid intensity by hour: prices wakes for the cost budget and forecasts
+ *     intensity for carbon-aware deferral
+ * @param spend what has been spent in the current budget windows
+ * @param waitingSince since when each workload's demand has been waiting for a node (see {@link
+ *     WaitingTracker}); a deferrable workload missing here is never deferred
  */
 public record DecisionInput(
     Instant now,
@@ -37,7 +46,10 @@ public record DecisionInput(
     Map<String, Instant> emptySince,
     Set<String> inFlight,
     List<Instant> recentWakes,
-    List<Instant> recentSuspends) {
+    List<Instant> recentSuspends,
+    Tariff tariff,
+    BudgetSpend spend,
+    Map<WorkloadRef, Instant> waitingSince) {
 
   /** Validates and copies. */
   public DecisionInput {
@@ -50,6 +62,9 @@ public record DecisionInput(
     inFlight = Set.copyOf(Objects.requireNonNull(inFlight, "inFlight"));
     recentWakes = List.copyOf(Objects.requireNonNull(recentWakes, "recentWakes"));
     recentSuspends = List.copyOf(Objects.requireNonNull(recentSuspends, "recentSuspends"));
+    Objects.requireNonNull(tariff, "tariff");
+    Objects.requireNonNull(spend, "spend");
+    waitingSince = Map.copyOf(Objects.requireNonNull(waitingSince, "waitingSince"));
   }
 
   /** Starts a builder with the four settings every decision needs. */
@@ -69,6 +84,9 @@ public record DecisionInput(
     private final Set<String> inFlight = new HashSet<>();
     private List<Instant> recentWakes = List.of();
     private List<Instant> recentSuspends = List.of();
+    private Tariff tariff = FlatTariff.typicalEurope();
+    private BudgetSpend spend = BudgetSpend.none();
+    private final Map<WorkloadRef, Instant> waitingSince = new HashMap<>();
 
     private Builder(Instant now, ClusterSnapshot snapshot, Demand demand, EnginePolicy policy) {
       this.now = now;
@@ -119,6 +137,24 @@ public record DecisionInput(
       return this;
     }
 
+    /** Sets the tariff (default {@link FlatTariff#typicalEurope()}). */
+    public Builder tariff(Tariff t) {
+      tariff = t;
+      return this;
+    }
+
+    /** Sets the spend of the current budget windows (default nothing spent). */
+    public Builder spend(BudgetSpend s) {
+      spend = s;
+      return this;
+    }
+
+    /** Adds since when workloads have been waiting for a node. */
+    public Builder waitingSince(Map<WorkloadRef, Instant> more) {
+      waitingSince.putAll(more);
+      return this;
+    }
+
     /** Builds and validates. */
     public DecisionInput build() {
       return new DecisionInput(
@@ -130,7 +166,10 @@ public record DecisionInput(
           emptySince,
           inFlight,
           recentWakes,
-          recentSuspends);
+          recentSuspends,
+          tariff,
+          spend,
+          waitingSince);
     }
   }
 }

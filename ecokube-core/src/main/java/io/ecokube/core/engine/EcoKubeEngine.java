@@ -20,7 +20,11 @@ import io.ecokube.api.time.Clock;
 import io.ecokube.core.decision.Decider;
 import io.ecokube.core.decision.DecisionInput;
 import io.ecokube.core.decision.NodeUsageMemo;
+import io.ecokube.core.decision.WaitingTracker;
+import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.lifecycle.Lifecycle;
+import io.ecokube.core.policy.BudgetTracker;
 import io.ecokube.core.policy.EnginePolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -88,6 +93,10 @@ public final class EcoKubeEngine implements AutoCloseable {
   private final Deque<Instant> wakes = new ArrayDeque<>();
   private final Deque<Instant> suspends = new ArrayDeque<>();
   private final NodeUsageMemo memo = new NodeUsageMemo();
+  private final Tariff tariff;
+  private final DoubleSupplier costSoFar;
+  private final BudgetTracker budgetTracker;
+  private final WaitingTracker waitingTracker = new WaitingTracker();
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private ScheduledExecutorService loop;
@@ -110,6 +119,18 @@ public final class EcoKubeEngine implements AutoCloseable {
     this.executor = b.executor != null ? b.executor : ActionExecutor.threaded(b.workers);
     this.interval = b.interval;
     this.runner = new ActionRunner(actuator, executor, clock, b.callTimeout, policy.drainTimeout());
+    this.tariff = b.tariff;
+    this.costSoFar = b.costSoFar;
+    if (policy.budget().enabled()) {
+      if (costSoFar == null) {
+        throw new IllegalArgumentException(
+            "the policy sets a cost budget, so the engine needs the running cost: call"
+                + " costSoFar(() -> ledger.report().actual().cost()) on the builder");
+      }
+      this.budgetTracker = new BudgetTracker(policy.budget());
+    } else {
+      this.budgetTracker = null;
+    }
   }
 
   /** Starts a builder. */
@@ -139,14 +160,22 @@ public final class EcoKubeEngine implements AutoCloseable {
     observe(snap, now);
     prune(wakes, now.minus(policy.wakeRate().window()));
     prune(suspends, now.minus(policy.suspendRate().window()));
-    DecisionInput input =
+    DecisionInput.Builder inputs =
         DecisionInput.builder(now, snap, demand, policy)
             .records(records)
             .emptySince(emptySince)
             .inFlight(inFlight.keySet())
             .recentWakes(new ArrayList<>(wakes))
             .recentSuspends(new ArrayList<>(suspends))
-            .build();
+            .tariff(tariff);
+    if (budgetTracker != null) {
+      inputs.spend(budgetTracker.observe(now, costSoFar.getAsDouble()));
+    }
+    if (!policy.carbon().deferrable().isEmpty()) {
+      // Only deferral needs to know how long each workload has waited; it reads every pod.
+      inputs.waitingSince(waitingTracker.observe(now, snap, demand));
+    }
+    DecisionInput input = inputs.build();
     Plan plan = Decider.decide(input, memo);
     if (!plan.actions().isEmpty() || !plan.heldBack().isEmpty()) {
       notifyListeners(l -> l.onPlan(plan));
@@ -468,8 +497,29 @@ public final class EcoKubeEngine implements AutoCloseable {
     private int workers = 4;
     private Duration interval = Duration.ofSeconds(1);
     private Duration callTimeout = Duration.ofSeconds(30);
+    private Tariff tariff = FlatTariff.typicalEurope();
+    private DoubleSupplier costSoFar;
 
     private Builder() {}
+
+    /**
+     * What energy costs and emits by the hour (default {@link FlatTariff#typicalEurope()}): prices
+     * the wakes a cost budget weighs and forecasts the grid intensity carbon-aware deferral waits
+     * for. Use the same tariff as the ledger.
+     */
+    public Builder tariff(Tariff t) {
+      this.tariff = Objects.requireNonNull(t, "tariff");
+      return this;
+    }
+
+    /**
+     * The running total cost of the cluster since a fixed start, never decreasing (for example
+     * {@code () -> ledger.report().actual().cost()}); required when the policy sets a cost budget.
+     */
+    public Builder costSoFar(DoubleSupplier total) {
+      this.costSoFar = Objects.requireNonNull(total, "costSoFar");
+      return this;
+    }
 
     /** Where nodes and pods are read from (required). */
     public Builder clusterView(ClusterView view) {

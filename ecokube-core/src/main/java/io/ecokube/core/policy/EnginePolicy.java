@@ -26,6 +26,9 @@ import java.util.OptionalDouble;
  *     nodes
  * @param drainTimeout how long a drain may take before the node is given back (uncordoned)
  * @param demandStaleAfter demand older than this counts as stale (no scale-down)
+ * @param budget cost budgets for optional wakes
+ * @param green which nodes are preferred when waking, and how strongly
+ * @param carbon which workloads may wait for a lower-carbon hour
  */
 public record EnginePolicy(
     Map<String, PoolPolicy> pools,
@@ -41,7 +44,10 @@ public record EnginePolicy(
     Duration retryBackoff,
     Duration maxRetryBackoff,
     Duration drainTimeout,
-    Duration demandStaleAfter) {
+    Duration demandStaleAfter,
+    CostBudget budget,
+    GreenPreference green,
+    CarbonPolicy carbon) {
 
   /** Validates and copies. */
   public EnginePolicy {
@@ -50,6 +56,9 @@ public record EnginePolicy(
     Objects.requireNonNull(wakeRate, "wakeRate");
     Objects.requireNonNull(suspendRate, "suspendRate");
     Objects.requireNonNull(maxPoweredOffDuration, "maxPoweredOffDuration");
+    Objects.requireNonNull(budget, "budget");
+    Objects.requireNonNull(green, "green");
+    Objects.requireNonNull(carbon, "carbon");
     requirePositive("minUptime", minUptime, true);
     requirePositive("bootTimeoutGrace", bootTimeoutGrace, true);
     requirePositive("shutdownTimeoutGrace", shutdownTimeoutGrace, true);
@@ -114,6 +123,9 @@ public record EnginePolicy(
     private Duration maxRetryBackoff = Duration.ofMinutes(30);
     private Duration drainTimeout = Duration.ofMinutes(5);
     private Duration demandStaleAfter = Duration.ofSeconds(30);
+    private CostBudget budget = CostBudget.none();
+    private GreenPreference green = GreenPreference.defaults();
+    private CarbonPolicy carbon = CarbonPolicy.none();
 
     private Builder() {}
 
@@ -201,6 +213,24 @@ public record EnginePolicy(
       return this;
     }
 
+    /** Cost budgets for optional wakes (default: none). */
+    public Builder budget(CostBudget b) {
+      budget = b;
+      return this;
+    }
+
+    /** The green label and its weight (default {@code ecokube.io/green=true}, 0.8). */
+    public Builder green(GreenPreference g) {
+      green = g;
+      return this;
+    }
+
+    /** Carbon-aware deferral (default: no workload deferrable, 20 % threshold). */
+    public Builder carbon(CarbonPolicy c) {
+      carbon = c;
+      return this;
+    }
+
     /** Builds and validates. */
     public EnginePolicy build() {
       return new EnginePolicy(
@@ -217,7 +247,10 @@ public record EnginePolicy(
           retryBackoff,
           maxRetryBackoff,
           drainTimeout,
-          demandStaleAfter);
+          demandStaleAfter,
+          budget,
+          green,
+          carbon);
     }
   }
 }

@@ -143,6 +143,8 @@ public final class Simulator implements AutoCloseable {
             .demand(this::demand)
             .policy(b.policy)
             .clock(clock)
+            .tariff(b.tariff)
+            .costSoFar(() -> ledger.report().actual().cost())
             .executor(ActionExecutor.inline())
             .listener(ledger)
             .listener(new Recorder())

@@ -19,6 +19,9 @@ import io.ecokube.api.plan.Plan;
 import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeRecord;
+import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.energy.Tariff;
+import io.ecokube.core.policy.BudgetSpend;
 import io.ecokube.core.policy.EnginePolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +49,9 @@ public final class Scenario {
   private final List<Instant> wakes = new ArrayList<>();
   private final List<Instant> suspends = new ArrayList<>();
   private int podSeq;
+  public Tariff tariff = FlatTariff.typicalEurope();
+  public BudgetSpend spend = BudgetSpend.none();
+  public final Map<WorkloadRef, Instant> waitingSince = new HashMap<>();
 
   /** A managed worker: 8 cores, 32 GiB, 110 pods, typical server power, pool {@code workers}. */
   public static NodeSpec.Builder worker(String name) {
@@ -176,6 +182,24 @@ public final class Scenario {
     return this;
   }
 
+  /** {@code count} pending pods of 1 core with the given priority. */
+  public Scenario pendingWithPriority(int count, int priority) {
+    for (int i = 0; i < count; i++) {
+      pod(
+          new PodInfo(
+              "default",
+              "pending-" + podSeq++,
+              PodKind.WORKLOAD,
+              PodPhase.PENDING,
+              Optional.empty(),
+              cpu(1000),
+              Optional.empty(),
+              priority,
+              Optional.empty()));
+    }
+    return this;
+  }
+
   /** A running pod owned by a workload. */
   public Scenario owned(WorkloadRef w, String node, long cpuMillis) {
     return pod(
@@ -202,6 +226,9 @@ public final class Scenario {
         .inFlight(inFlight)
         .recentWakes(wakes)
         .recentSuspends(suspends)
+        .tariff(tariff)
+        .spend(spend)
+        .waitingSince(waitingSince)
         .build();
   }
 
