@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.ClusterActuator;
+import io.ecokube.api.cluster.ClusterNode;
 import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.plan.ActionOutcome;
@@ -11,13 +12,15 @@ import io.ecokube.api.plan.EngineListener;
 import io.ecokube.api.plan.Plan;
 import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.secret.SecretResolver;
-import io.ecokube.api.state.NodeRecord;
+import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.core.config.ConfigLoader;
 import io.ecokube.core.config.EcoKubeConfig;
 import io.ecokube.core.driver.DriverRegistry;
+import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
+import io.ecokube.core.metrics.EcoKubeMetrics;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
@@ -29,6 +32,10 @@ import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Reader;
@@ -36,13 +43,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * patches, no Events, no power actions, state kept in memory.
  *
  * <p>Endpoints: {@code /healthz} (process up), {@code /readyz} (caches synced), {@code /metrics}
- * (Prometheus text).
+ * (Prometheus text, from Micrometer: the engine, node, energy and savings metrics of {@link
+ * EcoKubeMetrics} plus the leader, informer and event-queue gauges).
  */
 public final class KubernetesController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesController.class);
@@ -69,11 +75,12 @@ public final class KubernetesController implements AutoCloseable {
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
   private final HttpServer http;
-  private final AtomicLong plans = new AtomicLong();
-  private final AtomicLong actions = new AtomicLong();
-  private final AtomicLong failures = new AtomicLong();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final EnergyLedger ledger;
+  private final EcoKubeMetrics metrics;
   private EcoKubeEngine engine;
-  private DriverRegistry registry;
+  private DriverRegistry drivers;
 
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
@@ -113,12 +120,25 @@ public final class KubernetesController implements AutoCloseable {
               options.identity(),
               1000);
     }
+    this.ledger = EnergyLedger.builder(Clock.system()).tariff(config.accounting()).build();
+    this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
+        .description("1 when this replica holds the Lease and acts")
+        .register(registry);
+    Gauge.builder("ecokube.informers.synced", view, v -> v.hasSynced() ? 1 : 0)
+        .description("1 when the Node, Pod and PDB caches are synced")
+        .register(registry);
+    if (events != null) {
+      FunctionCounter.builder("ecokube.events.dropped", events, e -> e.dropped())
+          .description("Kubernetes Events dropped because the queue was full")
+          .register(registry);
+    }
     this.http = HttpServer.create(new InetSocketAddress(options.httpPort()), 0);
     http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
     http.createContext(
         "/readyz",
         ex -> reply(ex, view.hasSynced() ? 200 : 503, view.hasSynced() ? "ready\n" : "syncing\n"));
-    http.createContext("/metrics", ex -> reply(ex, 200, metrics()));
+    http.createContext("/metrics", ex -> reply(ex, 200, registry.scrape()));
   }
 
   private static ApiClient client(ControllerOptions o) throws IOException {
@@ -161,15 +181,20 @@ public final class KubernetesController implements AutoCloseable {
       return;
     }
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
-    registry = DriverRegistry.builder().loadServices().secrets(secrets).build();
+    drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
     NodeStateStore store;
+    registerNodesInLedger();
     EcoKubeEngine.Builder b =
         EcoKubeEngine.builder()
-            .clusterView(view)
+            .clusterView(metrics.observing(view))
             .policy(config.policy())
             .interval(options.interval())
-            .listener(new PlanLog(dryRun));
+            .tariff(config.accounting())
+            .costSoFar(() -> ledger.report().actual().cost())
+            .listener(new PlanLog(dryRun))
+            .listener(ledger)
+            .listener(metrics);
     if (dryRun) {
       actuator = new DryRunActuator();
       store = NodeStateStore.inMemory();
@@ -180,7 +205,7 @@ public final class KubernetesController implements AutoCloseable {
               new KubernetesActuator(
                   client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30)));
       store = new NodeAnnotationStateStore(client);
-      b.drivers(registry::chainFor).listener(events);
+      b.drivers(drivers::chainFor).listener(events);
     }
     engine = b.actuator(actuator).stateStore(store).build();
     engine.start();
@@ -191,54 +216,25 @@ public final class KubernetesController implements AutoCloseable {
     if (engine != null) {
       engine.close();
       engine = null;
-      registry.close();
-      registry = null;
+      drivers.close();
+      drivers = null;
       LOG.info("{}: engine stopped", options.identity());
     }
   }
 
-  private String metrics() {
-    StringBuilder m = new StringBuilder();
-    boolean leader = options.dryRun() || (leadership != null && leadership.isLeader());
-    m.append("# HELP ecokube_leader 1 when this replica holds the Lease and acts.\n");
-    m.append("# TYPE ecokube_leader gauge\necokube_leader ").append(leader ? 1 : 0).append('\n');
-    m.append("# TYPE ecokube_informers_synced gauge\necokube_informers_synced ")
-        .append(view.hasSynced() ? 1 : 0)
-        .append('\n');
-    m.append("# TYPE ecokube_plans_total counter\necokube_plans_total ")
-        .append(plans.get())
-        .append('\n');
-    m.append("# TYPE ecokube_actions_total counter\necokube_actions_total ")
-        .append(actions.get())
-        .append('\n');
-    m.append("# TYPE ecokube_action_failures_total counter\necokube_action_failures_total ")
-        .append(failures.get())
-        .append('\n');
-    if (events != null) {
-      m.append("# TYPE ecokube_events_dropped_total counter\necokube_events_dropped_total ")
-          .append(events.dropped())
-          .append('\n');
-    }
-    EcoKubeEngine e;
-    synchronized (this) {
-      e = engine;
-    }
-    if (e != null) {
-      Map<io.ecokube.api.state.NodeLifecycle, Integer> byState =
-          new EnumMap<>(io.ecokube.api.state.NodeLifecycle.class);
-      for (NodeRecord r : e.records().values()) {
-        byState.merge(r.state(), 1, Integer::sum);
-      }
-      m.append("# TYPE ecokube_nodes gauge\n");
-      for (var s : io.ecokube.api.state.NodeLifecycle.values()) {
-        m.append("ecokube_nodes{state=\"")
-            .append(s.name().toLowerCase(java.util.Locale.ROOT))
-            .append("\"} ")
-            .append(byState.getOrDefault(s, 0))
-            .append('\n');
+  /** Accounts every node known now, on or off as the cluster sees it; later nodes are not. */
+  private void registerNodesInLedger() {
+    for (ClusterNode n : view.snapshot().nodes()) {
+      try {
+        ledger.register(n.spec(), n.ready() ? NodeLifecycle.ACTIVE : NodeLifecycle.OFF);
+      } catch (IllegalArgumentException alreadyThere) {
+        // Leadership came back: the ledger kept counting this node meanwhile.
       }
     }
-    return m.toString();
+  }
+
+  private boolean isLeader() {
+    return options.dryRun() || (leadership != null && leadership.isLeader());
   }
 
   private static void reply(HttpExchange ex, int code, String body) throws IOException {
@@ -264,7 +260,7 @@ public final class KubernetesController implements AutoCloseable {
     http.stop(1);
   }
 
-  /** Logs every plan and outcome; counts them for /metrics. */
+  /** Logs every plan and outcome. */
   private final class PlanLog implements EngineListener {
     private final boolean dryRun;
 
@@ -274,9 +270,7 @@ public final class KubernetesController implements AutoCloseable {
 
     @Override
     public void onPlan(Plan plan) {
-      plans.incrementAndGet();
       for (PlannedAction a : plan.actions()) {
-        actions.incrementAndGet();
         LOG.info("{}{} {}: {}", dryRun ? "[dry run] would " : "", a.type(), a.node(), a.reason());
       }
       plan.heldBack()
@@ -285,10 +279,6 @@ public final class KubernetesController implements AutoCloseable {
 
     @Override
     public void onOutcome(ActionOutcome o) {
-      if (o.result() == ActionOutcome.Result.FAILED
-          || o.result() == ActionOutcome.Result.TIMED_OUT) {
-        failures.incrementAndGet();
-      }
       LOG.info("{} {}: {} ({})", o.action().type(), o.action().node(), o.result(), o.detail());
     }
   }
