@@ -3,10 +3,8 @@ package io.ecokube.examples;
 import io.ecokube.api.node.DriverSpec;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.PowerAddress;
-import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerException;
-import io.ecokube.api.power.PowerOffMode;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.ManualClock;
@@ -26,7 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -155,27 +152,15 @@ public final class EcoStreamPeers implements AutoCloseable {
   }
 
   /** Wakes through the real driver, then waits until the virtual node has seen the packet. */
-  private final class ConfirmedWake implements PowerDriver {
-    private final PowerDriver delegate;
-
+  private final class ConfirmedWake extends ForwardingPowerDriver {
     ConfirmedWake(PowerDriver delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public Set<PowerCapability> capabilities() {
-      return delegate.capabilities();
+      super(delegate);
     }
 
     @Override
     public void powerOn() throws PowerException {
       packetsSeen.drainPermits();
-      delegate.powerOn();
+      super.powerOn();
       try {
         if (!packetsSeen.tryAcquire(10, TimeUnit.SECONDS)) {
           throw new PowerException(
@@ -189,21 +174,6 @@ public final class EcoStreamPeers implements AutoCloseable {
         throw new PowerException(
             PowerException.Kind.TIMEOUT, worker2.name(), "udp", "interrupted", e);
       }
-    }
-
-    @Override
-    public void powerOff(PowerOffMode mode) throws PowerException {
-      delegate.powerOff(mode);
-    }
-
-    @Override
-    public PowerState readState() throws PowerException {
-      return delegate.readState();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

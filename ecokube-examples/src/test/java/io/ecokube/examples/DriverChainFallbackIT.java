@@ -12,10 +12,8 @@ import io.ecokube.api.node.Resources;
 import io.ecokube.api.plan.ActionOutcome;
 import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.plan.EngineListener;
-import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerException;
-import io.ecokube.api.power.PowerOffMode;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.state.NodeLifecycle;
@@ -35,7 +33,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -193,37 +190,15 @@ class DriverChainFallbackIT {
         .until(() -> node.magicPacketsReceived() >= packetsSent.get());
   }
 
-  private final class CountingWake implements PowerDriver {
-    private final PowerDriver delegate;
-
+  private final class CountingWake extends ForwardingPowerDriver {
     CountingWake(PowerDriver delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public Set<PowerCapability> capabilities() {
-      return delegate.capabilities();
+      super(delegate);
     }
 
     @Override
     public void powerOn() throws PowerException {
-      delegate.powerOn();
+      super.powerOn();
       packetsSent.addAndGet(3); // wolDriverSettings() sends three packets per wake
-    }
-
-    @Override
-    public void powerOff(PowerOffMode mode) throws PowerException {
-      delegate.powerOff(mode);
-    }
-
-    @Override
-    public PowerState readState() throws PowerException {
-      return delegate.readState();
     }
   }
 
