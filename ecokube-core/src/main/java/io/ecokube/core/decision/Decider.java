@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The pure decision step: {@link DecisionInput} in, {@link Plan} out, in four stages.
@@ -126,6 +127,9 @@ public final class Decider {
   /** Pending pods are grouped by what they need, their priority and their deferrable owner. */
   private record PendingKey(SchedulingRequirements req, int priority, WorkloadRef owner) {}
 
+  /** From this many nodes on, a step without a memo sums pods on several cores. */
+  static final int PARALLEL_NODES = 1024;
+
   private static final class Run {
     private final DecisionInput in;
     private final Instant now;
@@ -208,6 +212,22 @@ public final class Decider {
 
     // ---------------------------------------------------------------- indexing
 
+    /**
+     * Sums every node's pods without a memo. Reading 150,000 scattered pod objects is bound by
+     * memory latency, so large clusters split the nodes across cores; each node's sum is
+     * independent and the result is the same as a sequential pass.
+     */
+    private NodeUsageMemo.Usage[] coldUsage(NodeUsageMemo.Owners ownerIndex) {
+      NodeUsageMemo.Usage[] out = new NodeUsageMemo.Usage[n];
+      IntStream range = IntStream.range(0, n);
+      if (n >= PARALLEL_NODES) {
+        range = range.parallel();
+      }
+      range.forEach(
+          i -> out[i] = NodeUsageMemo.Usage.of(snap.podsOn(nodes[i].name()), ownerIndex, false));
+      return out;
+    }
+
     private void index() {
       List<WorkloadRef> demanded = new ArrayList<>();
       NodeUsageMemo.Owners ownerIndex = new NodeUsageMemo.Owners();
@@ -231,6 +251,7 @@ public final class Decider {
       if (memo != null) {
         memo.begin(demanded);
       }
+      NodeUsageMemo.Usage[] cold = memo == null ? coldUsage(ownerIndex) : null;
       for (int i = 0; i < n; i++) {
         ClusterNode cn = nodes[i];
         String name = cn.name();
@@ -239,10 +260,7 @@ public final class Decider {
         state[i] = r == null ? NodeLifecycle.UNKNOWN : r.state();
         inFlight[i] = in.inFlight().contains(name);
         List<PodInfo> pods = snap.podsOn(name);
-        NodeUsageMemo.Usage u =
-            memo != null
-                ? memo.usage(name, pods, ownerIndex)
-                : NodeUsageMemo.Usage.of(pods, ownerIndex, false);
+        NodeUsageMemo.Usage u = memo != null ? memo.usage(name, pods, ownerIndex) : cold[i];
         for (int j = 0; j < u.ownerIdx.length; j++) {
           owned[u.ownerIdx[j]] += u.ownerCount[j];
         }
