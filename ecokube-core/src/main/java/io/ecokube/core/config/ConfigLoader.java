@@ -17,6 +17,8 @@ import io.ecokube.api.secret.SecretRef;
 import io.ecokube.core.driver.DriverConfigException;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.energy.HourlyTariff;
+import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.policy.CarbonPolicy;
 import io.ecokube.core.policy.CostBudget;
 import io.ecokube.core.policy.DeferralPolicy;
@@ -27,10 +29,13 @@ import io.ecokube.core.policy.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -96,7 +101,14 @@ public final class ConfigLoader {
 
   private static final Set<String> RATE = Set.of("count", "window");
   private static final Set<String> ACCOUNTING =
-      Set.of("pue", "pricePerKwh", "gramsCo2PerKwh", "currency");
+      Set.of(
+          "pue",
+          "pricePerKwh",
+          "gramsCo2PerKwh",
+          "currency",
+          "pricePerKwhByHour",
+          "gramsCo2PerKwhByHour",
+          "timeZone");
   private static final Set<String> NODE =
       Set.of(
           "name", "pool", "labels", "taints", "allocatable", "power", "protected", "controlPlane");
@@ -213,7 +225,7 @@ public final class ConfigLoader {
       EnginePolicy.Builder policy = EnginePolicy.builder();
       pools.forEach(policy::pool);
       EnginePolicy built = engine(root.get("engine"), policy);
-      FlatTariff tariff = accounting(root.get("accounting"));
+      Tariff tariff = accounting(root.get("accounting"));
       Set<String> declared = new TreeSet<>(pools.keySet());
       declared.add(EcoKubeConfig.DEFAULT_POOL);
       List<NodeSpec> nodes = nodes(root.get("nodes"), declared);
@@ -617,7 +629,7 @@ public final class ConfigLoader {
       return Optional.of(new RateLimit(count, window.get()));
     }
 
-    FlatTariff accounting(JsonNode node) {
+    Tariff accounting(JsonNode node) {
       FlatTariff d = FlatTariff.typicalEurope();
       if (node == null || node.isNull() || !object(node, "accounting")) {
         return d;
@@ -628,7 +640,63 @@ public final class ConfigLoader {
       double price = number(node, p, "pricePerKwh", d.pricePerKwhValue(), 0, 1e6);
       double grams = number(node, p, "gramsCo2PerKwh", d.gramsCo2PerKwhValue(), 0, 1e6);
       String currency = text(node, p, "currency").orElse(d.currency());
-      return new FlatTariff(pue, price, grams, currency);
+      boolean hourly = node.has("pricePerKwhByHour") || node.has("gramsCo2PerKwhByHour");
+      if (!hourly) {
+        if (node.has("timeZone")) {
+          error(p + ".timeZone", "only applies with pricePerKwhByHour or gramsCo2PerKwhByHour");
+        }
+        return new FlatTariff(pue, price, grams, currency);
+      }
+      if (node.has("pricePerKwh") && node.has("pricePerKwhByHour")) {
+        error(p + ".pricePerKwh", "give either pricePerKwh or pricePerKwhByHour, not both");
+      }
+      if (node.has("gramsCo2PerKwh") && node.has("gramsCo2PerKwhByHour")) {
+        error(
+            p + ".gramsCo2PerKwh", "give either gramsCo2PerKwh or gramsCo2PerKwhByHour, not both");
+      }
+      double[] prices = hours(node, p, "pricePerKwhByHour", price);
+      double[] intensities = hours(node, p, "gramsCo2PerKwhByHour", grams);
+      ZoneId zone = ZoneId.of("UTC");
+      Optional<String> zoneText = text(node, p, "timeZone");
+      if (zoneText.isPresent()) {
+        try {
+          zone = ZoneId.of(zoneText.get());
+        } catch (DateTimeException e) {
+          error(
+              p + ".timeZone",
+              "'"
+                  + zoneText.get()
+                  + "' is not a time zone; use a region such as Europe/Berlin or UTC");
+        }
+      }
+      return new HourlyTariff(pue, prices, intensities, zone, currency);
+    }
+
+    /** 24 values, 00:00 to 23:00 local time; the flat value for every hour when absent. */
+    private double[] hours(JsonNode node, String path, String field, double flat) {
+      double[] out = new double[24];
+      Arrays.fill(out, flat);
+      JsonNode list = node.get(field);
+      if (list == null || list.isNull()) {
+        return out;
+      }
+      if (!list.isArray() || list.size() != 24) {
+        error(
+            path + "." + field,
+            "expected a list of 24 values (00:00 to 23:00 local time), got "
+                + (list.isArray() ? list.size() + " values" : kind(list)));
+        return out;
+      }
+      for (int h = 0; h < 24; h++) {
+        JsonNode v = list.get(h);
+        String where = path + "." + field + "[" + h + "]";
+        if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
+          error(where, "'" + v.asText() + "' is not a number of 0 or more");
+        } else {
+          out[h] = v.asDouble();
+        }
+      }
+      return out;
     }
 
     List<NodeSpec> nodes(JsonNode node, Set<String> declaredPools) {

@@ -12,6 +12,8 @@ import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.PowerProfile;
 import io.ecokube.api.node.Taint;
 import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.energy.HourlyTariff;
+import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.policy.CarbonPolicy;
 import io.ecokube.core.policy.CostBudget;
 import io.ecokube.core.policy.EnginePolicy;
@@ -19,6 +21,7 @@ import io.ecokube.core.policy.GreenPreference;
 import io.ecokube.core.policy.PoolPolicy;
 import io.ecokube.core.policy.RateLimit;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,11 +49,24 @@ public final class ConfigWriter {
       p.idleGrace().ifPresent(d -> o.put("idleGrace", Durations.format(d)));
     }
     root.set("engine", engine(config.policy()));
-    FlatTariff t = config.accounting();
     ObjectNode acc = root.putObject("accounting");
+    Tariff t = config.accounting();
     acc.put("pue", t.pue());
-    acc.put("pricePerKwh", t.pricePerKwhValue());
-    acc.put("gramsCo2PerKwh", t.gramsCo2PerKwhValue());
+    if (t instanceof HourlyTariff h) {
+      ArrayNode prices = acc.putArray("pricePerKwhByHour");
+      Arrays.stream(h.pricePerKwhByHour()).forEach(prices::add);
+      ArrayNode grams = acc.putArray("gramsCo2PerKwhByHour");
+      Arrays.stream(h.gramsCo2PerKwhByHour()).forEach(grams::add);
+      acc.put("timeZone", h.zone().getId());
+    } else if (t instanceof FlatTariff f) {
+      acc.put("pricePerKwh", f.pricePerKwhValue());
+      acc.put("gramsCo2PerKwh", f.gramsCo2PerKwhValue());
+    } else {
+      throw new IllegalArgumentException(
+          "cannot write a "
+              + t.getClass().getSimpleName()
+              + "; config holds flat or hourly tariffs");
+    }
     acc.put("currency", t.currency());
     ArrayNode nodes = root.putArray("nodes");
     for (NodeSpec n : config.nodes()) {

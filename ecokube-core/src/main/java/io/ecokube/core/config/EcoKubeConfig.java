@@ -1,7 +1,7 @@
 package io.ecokube.core.config;
 
 import io.ecokube.api.node.NodeSpec;
-import io.ecokube.core.energy.FlatTariff;
+import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.policy.EnginePolicy;
 import java.util.List;
 import java.util.Objects;
@@ -14,12 +14,12 @@ import java.util.TreeSet;
  *
  * @param nodes the nodes, in document order
  * @param policy the engine policy; its {@link EnginePolicy#pools()} holds every declared pool
- * @param accounting PUE, price and grid intensity for cost and carbon
+ * @param accounting PUE, price and grid intensity for cost and carbon (flat or by hour)
  * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
  *     path: problem}
  */
 public record EcoKubeConfig(
-    List<NodeSpec> nodes, EnginePolicy policy, FlatTariff accounting, List<String> warnings) {
+    List<NodeSpec> nodes, EnginePolicy policy, Tariff accounting, List<String> warnings) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -32,7 +32,7 @@ public record EcoKubeConfig(
   }
 
   /** A config without warnings. */
-  public EcoKubeConfig(List<NodeSpec> nodes, EnginePolicy policy, FlatTariff accounting) {
+  public EcoKubeConfig(List<NodeSpec> nodes, EnginePolicy policy, Tariff accounting) {
     this(nodes, policy, accounting, List.of());
   }
 

@@ -323,4 +323,51 @@ class ConfigLoaderTest {
                 + "  - nodes[2].power.drivers[0].settings.mac: 'zz' is not a MAC address; use"
                 + " aa:bb:cc:dd:ee:ff");
   }
+
+  @Test
+  void accountingByHourLoadsAndRoundTrips() {
+    String hourly =
+        "accounting:\n"
+            + "  pue: 1.3\n"
+            + "  currency: EUR\n"
+            + "  timeZone: Europe/Berlin\n"
+            + "  pricePerKwhByHour: ["
+            + "0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,"
+            + " 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.1, 0.1]\n"
+            + "  gramsCo2PerKwh: 250\n"
+            + "nodes: []\n";
+    EcoKubeConfig c = loader.parse(hourly, "hourly.yaml");
+    assertThat(c.accounting()).isInstanceOf(io.ecokube.core.energy.HourlyTariff.class);
+    // 01:30 UTC in January is 02:30 in Berlin: the night rate.
+    assertThat(c.accounting().pricePerKwh(java.time.Instant.parse("2026-01-15T01:30:00Z")))
+        .isEqualTo(0.1);
+    assertThat(c.accounting().pricePerKwh(java.time.Instant.parse("2026-01-15T11:30:00Z")))
+        .isEqualTo(0.3);
+    assertThat(c.accounting().gramsCo2PerKwh(java.time.Instant.parse("2026-01-15T11:30:00Z")))
+        .isEqualTo(250);
+    assertThat(loader.parse(ConfigWriter.toYaml(c), "written.yaml")).isEqualTo(c);
+  }
+
+  @Test
+  void badHourlyAccountingNamesTheHour() {
+    String bad =
+        "accounting:\n"
+            + "  timeZone: Mars/Olympus\n"
+            + "  pricePerKwh: 0.2\n"
+            + "  pricePerKwhByHour: [0.1, 0.2]\n"
+            + "  gramsCo2PerKwhByHour: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,"
+            + " 1, 1, 1, 1, 1, 1, 1, 1, 1, -5, 1, x]\n"
+            + "nodes: []\n";
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> loader.parse(bad, "bad.yaml"));
+    assertThat(e.errors())
+        .containsExactlyInAnyOrder(
+            "accounting.pricePerKwh: give either pricePerKwh or pricePerKwhByHour, not both",
+            "accounting.pricePerKwhByHour: expected a list of 24 values (00:00 to 23:00 local"
+                + " time), got 2 values",
+            "accounting.gramsCo2PerKwhByHour[21]: '-5' is not a number of 0 or more",
+            "accounting.gramsCo2PerKwhByHour[23]: 'x' is not a number of 0 or more",
+            "accounting.timeZone: 'Mars/Olympus' is not a time zone; use a region such as"
+                + " Europe/Berlin or UTC");
+  }
 }
