@@ -7,6 +7,7 @@ import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.Demand;
 import io.ecokube.api.demand.WorkloadDemand;
 import io.ecokube.api.time.Clock;
+import io.ecokube.core.prewake.PreWake;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ public final class WorkloadDemandStage {
   private final Clock clock;
   private final List<BacklogAutoscaler> autoscalers = new ArrayList<>();
   private final Map<WorkloadRef, Integer> applied = new HashMap<>();
+  private final Map<WorkloadRef, PreWake> preWakes = new HashMap<>();
   private List<ScaleDecision> lastDecisions = List.of();
 
   /** One autoscaler per policy; each workload may appear once. */
@@ -47,15 +49,42 @@ public final class WorkloadDemandStage {
     }
   }
 
+  /**
+   * Forecasts a workload's replicas so the engine wakes nodes before its backlog arrives: every
+   * {@link #update} records the replicas the backlog asks for into {@code preWake} (which should
+   * aggregate by {@link io.ecokube.core.prewake.PreWakeSettings.Aggregation#MAX}) and adds the
+   * forecast pods beyond the current replicas to {@link Demand#expected()}. A forecast that fails
+   * or is unsure adds nothing, so the workload falls back to reacting to its backlog.
+   *
+   * @throws IllegalArgumentException when the workload has no scaling policy here
+   */
+  public synchronized WorkloadDemandStage preWake(WorkloadRef workload, PreWake preWake) {
+    Objects.requireNonNull(preWake, "preWake");
+    if (autoscalers.stream().noneMatch(a -> a.policy().workload().equals(workload))) {
+      throw new IllegalArgumentException(
+          "pre-wake for " + workload + ", which has no scaling policy; add its policy first");
+    }
+    preWakes.put(workload, preWake);
+    return this;
+  }
+
   /** Decides every workload from this poll's readings and returns the demand. */
   public synchronized Demand update(List<BacklogReading> readings) {
+    List<WorkloadDemand> expected = new ArrayList<>();
     List<WorkloadDemand> desired = new ArrayList<>();
     List<ScaleDecision> decisions = new ArrayList<>();
     List<String> stale = new ArrayList<>();
     for (BacklogAutoscaler a : autoscalers) {
       ScaleDecision d = a.decide(readings);
       decisions.add(d);
-      desired.add(a.demand(d));
+      WorkloadDemand now = a.demand(d);
+      desired.add(now);
+      PreWake forecast = preWakes.get(d.workload());
+      if (forecast != null && d.staleReason().isEmpty()) {
+        forecast.record(d.replicas());
+        // The engine counts the workload's own pods against these replicas itself.
+        expected.addAll(forecast.expected(d.workload(), now.podTemplate(), 0));
+      }
       d.staleReason().ifPresent(r -> stale.add(d.workload() + ": " + r));
       if (d.replicas() != d.previousReplicas()) {
         LOG.info(
@@ -70,7 +99,7 @@ public final class WorkloadDemandStage {
     return new Demand(
         clock.now(),
         desired,
-        List.of(),
+        expected,
         stale.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", stale)));
   }
 

@@ -10,6 +10,11 @@ import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.Demand;
 import io.ecokube.api.demand.PartitionLag;
 import io.ecokube.api.time.ManualClock;
+import io.ecokube.core.prewake.PreWake;
+import io.ecokube.core.prewake.PreWakeSettings;
+import io.ecokube.core.prewake.SeasonalNaiveForecaster;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -143,5 +148,57 @@ class WorkloadDemandStageTest {
                         BacklogAutoscalerTest.policy().build()),
                     clock))
         .hasMessageContaining("has two scaling policies");
+  }
+
+  @Test
+  void preWakeExpectsTheDailyRushBeforeItsBacklogArrives() {
+    // Ten replicas from 09:00 to 10:00 every day (a lag of 20 on each of 10 partitions), none else.
+    WorkloadRef thumbs = WorkloadRef.deployment("media", "thumbs");
+    WorkloadDemandStage s = stage();
+    s.preWake(
+        thumbs,
+        new PreWake(
+            PreWakeSettings.builder(Duration.ofMinutes(3))
+                .minHistory(Duration.ofDays(1))
+                .estimate(PreWakeSettings.Estimate.MEAN)
+                .build(),
+            new SeasonalNaiveForecaster(288, 1),
+            clock));
+    Instant start = clock.now();
+    Instant dayTwo0858 =
+        start.plus(Duration.ofDays(1)).plus(Duration.ofHours(8)).plusSeconds(58 * 60);
+    Demand last = null;
+    while (clock.now().isBefore(dayTwo0858)) {
+      long hour = Duration.between(start, clock.now()).toHours() % 24;
+      last = s.update(List.of(reading("thumbs", hour == 9 ? 20 : 0, 10)));
+      clock.advance(Duration.ofSeconds(10));
+    }
+    // At 08:58 on day two the backlog is empty, but yesterday's 09:00 rush is expected.
+    assertThat(last.desired())
+        .filteredOn(d -> d.workload().equals(thumbs))
+        .singleElement()
+        .satisfies(d -> assertThat(d.replicas()).isZero());
+    assertThat(last.expected())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.workload()).isEqualTo(thumbs);
+              assertThat(d.replicas()).isEqualTo(10);
+              assertThat(d.reason()).contains("seasonal naive");
+            });
+  }
+
+  @Test
+  void preWakeNeedsAScalingPolicyForItsWorkload() {
+    assertThatThrownBy(
+            () ->
+                stage()
+                    .preWake(
+                        WorkloadRef.deployment("x", "unknown"),
+                        new PreWake(
+                            PreWakeSettings.builder(Duration.ofMinutes(3)).build(),
+                            new SeasonalNaiveForecaster(288, 1),
+                            clock)))
+        .hasMessageContaining("has no scaling policy");
   }
 }
