@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param httpPort port of the health and metrics endpoints (0: any free port)
  * @param interval the reconcile period
  * @param dryRun log plans, touch nothing (no Lease, no patches, no power actions)
+ * @param taskEventsBootstrap Kafka bootstrap servers of the task-event topic; empty: no task pods
+ * @param taskEventsTopic the topic scale events for task pods arrive on
+ * @param taskNamespace where task worker pods and their PodTemplates live
+ * @param taskTemplates workload name in scale events -> PodTemplate name in the namespace
  */
 public record ControllerOptions(
     Path config,
@@ -25,7 +29,11 @@ public record ControllerOptions(
     String identity,
     int httpPort,
     Duration interval,
-    boolean dryRun) {
+    boolean dryRun,
+    Optional<String> taskEventsBootstrap,
+    String taskEventsTopic,
+    String taskNamespace,
+    Map<String, String> taskTemplates) {
 
   /** Validates. */
   public ControllerOptions {
@@ -34,6 +42,18 @@ public record ControllerOptions(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(taskEventsBootstrap, "taskEventsBootstrap");
+    Objects.requireNonNull(taskEventsTopic, "taskEventsTopic");
+    Objects.requireNonNull(taskNamespace, "taskNamespace");
+    taskTemplates = Map.copyOf(taskTemplates);
+    if (taskEventsBootstrap.isPresent() && taskTemplates.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--task-events needs at least one --task-template WORKLOAD=PODTEMPLATE\n" + USAGE);
+    }
+    if (taskEventsBootstrap.isEmpty() && !taskTemplates.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--task-template needs --task-events BOOTSTRAP_SERVERS\n" + USAGE);
+    }
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("--http-port must be 0..65535, got " + httpPort);
     }
@@ -45,7 +65,10 @@ public record ControllerOptions(
   static final String USAGE =
       "usage: KubernetesController --config FILE [--kubeconfig FILE] [--namespace NS]\n"
           + "         [--identity NAME] [--http-port 8080] [--interval-seconds 10] [--dry-run]\n"
-          + "  NS defaults to $POD_NAMESPACE or 'ecokube'; NAME to $POD_NAME or the host name.";
+          + "         [--task-events BOOTSTRAP_SERVERS [--task-topic ecokube-tasks] [--task-namespace NS]\n"
+          + "          --task-template WORKLOAD=PODTEMPLATE ...]\n"
+          + "  NS defaults to $POD_NAMESPACE or 'ecokube'; NAME to $POD_NAME or the host name.\n"
+          + "  --task-events runs scale events from that Kafka topic as worker pods (task pods).";
 
   /**
    * Parses the arguments.
@@ -61,6 +84,10 @@ public record ControllerOptions(
     int port = 8080;
     long interval = 10;
     boolean dryRun = false;
+    String taskEvents = null;
+    String taskTopic = "ecokube-tasks";
+    String taskNamespace = null;
+    Map<String, String> templates = new java.util.LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -71,6 +98,21 @@ public record ControllerOptions(
         case "--identity" -> identity = value(args, ++i, a);
         case "--http-port" -> port = number(value(args, ++i, a), a);
         case "--interval-seconds" -> interval = number(value(args, ++i, a), a);
+        case "--task-events" -> taskEvents = value(args, ++i, a);
+        case "--task-topic" -> taskTopic = value(args, ++i, a);
+        case "--task-namespace" -> taskNamespace = value(args, ++i, a);
+        case "--task-template" -> {
+          String t = value(args, ++i, a);
+          int eq = t.indexOf('=');
+          if (eq <= 0 || eq == t.length() - 1) {
+            throw new IllegalArgumentException(
+                "--task-template takes WORKLOAD=PODTEMPLATE, got '" + t + "'\n" + USAGE);
+          }
+          if (templates.put(t.substring(0, eq), t.substring(eq + 1)) != null) {
+            throw new IllegalArgumentException(
+                "--task-template names workload '" + t.substring(0, eq) + "' twice\n" + USAGE);
+          }
+        }
         default -> throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
       }
     }
@@ -84,7 +126,11 @@ public record ControllerOptions(
         identity,
         port,
         Duration.ofSeconds(interval),
-        dryRun);
+        dryRun,
+        Optional.ofNullable(taskEvents),
+        taskTopic,
+        taskNamespace == null ? namespace : taskNamespace,
+        templates);
   }
 
   private static String value(String[] args, int i, String flag) {

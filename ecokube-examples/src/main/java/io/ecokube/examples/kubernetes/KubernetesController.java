@@ -21,12 +21,16 @@ import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
 import io.ecokube.core.metrics.EcoKubeMetrics;
+import io.ecokube.kafka.events.DeduplicatingScaleEventHandler;
+import io.ecokube.kafka.events.ScaleEventConsumer;
+import io.ecokube.kafka.events.ScaleEventConsumerSettings;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
 import io.ecokube.kubernetes.NodeAnnotationStateStore;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
+import io.ecokube.kubernetes.task.TaskPodRunner;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.util.ClientBuilder;
@@ -81,6 +85,8 @@ public final class KubernetesController implements AutoCloseable {
   private final EcoKubeMetrics metrics;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
+  private TaskPodRunner tasks;
+  private ScaleEventConsumer taskEvents;
 
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
@@ -209,10 +215,51 @@ public final class KubernetesController implements AutoCloseable {
     }
     engine = b.actuator(actuator).stateStore(store).build();
     engine.start();
+    if (!dryRun && options.taskEventsBootstrap().isPresent()) {
+      startTaskPods();
+    }
     LOG.info("{}: engine started{}", options.identity(), dryRun ? " (dry run)" : " as leader");
   }
 
+  /**
+   * Runs scale events from the task topic as worker pods. Only the leader consumes, so each task
+   * runs once; its pending pods are demand like any other and wake nodes.
+   */
+  private void startTaskPods() {
+    tasks =
+        new TaskPodRunner(
+            client,
+            options.taskNamespace(),
+            options.taskTemplates(),
+            50,
+            3,
+            outcome -> LOG.info("task finished: {}", outcome));
+    tasks.start();
+    taskEvents =
+        ScaleEventConsumer.start(
+            ScaleEventConsumerSettings.builder(
+                    options.taskEventsBootstrap().get(),
+                    options.taskEventsTopic(),
+                    "ecokube-controller-tasks")
+                .deadLetterTopic(options.taskEventsTopic() + ".dlt")
+                .build(),
+            new DeduplicatingScaleEventHandler(tasks));
+    LOG.info(
+        "{}: running task pods for scale events on {} ({})",
+        options.identity(),
+        options.taskEventsTopic(),
+        options.taskTemplates().keySet());
+  }
+
   private synchronized void stopEngine() {
+    if (taskEvents != null) {
+      taskEvents.close();
+      taskEvents = null;
+    }
+    if (tasks != null) {
+      tasks.close();
+      tasks = null;
+    }
     if (engine != null) {
       engine.close();
       engine = null;

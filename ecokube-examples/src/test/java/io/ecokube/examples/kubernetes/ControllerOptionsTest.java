@@ -72,4 +72,47 @@ class ControllerOptionsTest {
                     new String[] {"--config", "c", "--interval-seconds", "0"}, Map.of()))
         .hasMessageContaining("--interval-seconds must be > 0");
   }
+
+  @Test
+  void taskPodsNeedBothTheTopicAndATemplate() {
+    ControllerOptions o =
+        ControllerOptions.parse(
+            new String[] {
+              "--config", "c.yaml",
+              "--task-events", "kafka:9092",
+              "--task-topic", "transcode-tasks",
+              "--task-namespace", "work",
+              "--task-template", "transcode=transcode-worker",
+              "--task-template", "thumbs=thumb-worker"
+            },
+            Map.of());
+    assertThat(o.taskEventsBootstrap()).contains("kafka:9092");
+    assertThat(o.taskEventsTopic()).isEqualTo("transcode-tasks");
+    assertThat(o.taskNamespace()).isEqualTo("work");
+    assertThat(o.taskTemplates())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("transcode", "transcode-worker", "thumbs", "thumb-worker"));
+    assertThat(
+            ControllerOptions.parse(new String[] {"--config", "c.yaml"}, Map.of())
+                .taskEventsBootstrap())
+        .isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ControllerOptions.parse(
+                    new String[] {"--config", "c.yaml", "--task-events", "kafka:9092"}, Map.of()))
+        .hasMessageStartingWith("--task-events needs at least one --task-template");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ControllerOptions.parse(
+                    new String[] {"--config", "c.yaml", "--task-template", "x=y"}, Map.of()))
+        .hasMessageStartingWith("--task-template needs --task-events");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ControllerOptions.parse(
+                    new String[] {
+                      "--config", "c.yaml", "--task-events", "k:1", "--task-template", "x"
+                    },
+                    Map.of()))
+        .hasMessageStartingWith("--task-template takes WORKLOAD=PODTEMPLATE, got 'x'");
+  }
 }
