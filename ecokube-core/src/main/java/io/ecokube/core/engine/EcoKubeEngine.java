@@ -97,6 +97,7 @@ public final class EcoKubeEngine implements AutoCloseable {
   private final DoubleSupplier costSoFar;
   private final BudgetTracker budgetTracker;
   private final WaitingTracker waitingTracker = new WaitingTracker();
+  private final Consumer<Duration> decisionTimer;
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private ScheduledExecutorService loop;
@@ -121,6 +122,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     this.runner = new ActionRunner(actuator, executor, clock, b.callTimeout, policy.drainTimeout());
     this.tariff = b.tariff;
     this.costSoFar = b.costSoFar;
+    this.decisionTimer = b.decisionTimer;
     if (policy.budget().enabled()) {
       if (costSoFar == null) {
         throw new IllegalArgumentException(
@@ -176,7 +178,10 @@ public final class EcoKubeEngine implements AutoCloseable {
       inputs.waitingSince(waitingTracker.observe(now, snap, demand));
     }
     DecisionInput input = inputs.build();
+    long started = System.nanoTime();
     Plan plan = Decider.decide(input, memo);
+    // Real elapsed time, not the engine's clock: on virtual time that clock stands still.
+    decisionTimer.accept(Duration.ofNanos(System.nanoTime() - started));
     if (!plan.actions().isEmpty() || !plan.heldBack().isEmpty()) {
       notifyListeners(l -> l.onPlan(plan));
     }
@@ -499,8 +504,18 @@ public final class EcoKubeEngine implements AutoCloseable {
     private Duration callTimeout = Duration.ofSeconds(30);
     private Tariff tariff = FlatTariff.typicalEurope();
     private DoubleSupplier costSoFar;
+    private Consumer<Duration> decisionTimer = d -> {};
 
     private Builder() {}
+
+    /**
+     * Receives how long each decision step took (wall time), for example {@code
+     * metrics::recordDecision}. Called on the reconcile thread: keep it quick.
+     */
+    public Builder decisionTimer(Consumer<Duration> timer) {
+      this.decisionTimer = Objects.requireNonNull(timer, "decisionTimer");
+      return this;
+    }
 
     /**
      * What energy costs and emits by the hour (default {@link FlatTariff#typicalEurope()}): prices

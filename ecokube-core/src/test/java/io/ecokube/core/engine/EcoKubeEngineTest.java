@@ -259,6 +259,50 @@ class EcoKubeEngineTest {
   }
 
   @Test
+  void everyDecisionStepIsTimedInWallTimeWhileTheVirtualClockStandsStill() throws Exception {
+    EngineHarness h = new EngineHarness();
+    List<java.time.Duration> timings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.time.Instant before = h.clock.now();
+    try (EcoKubeEngine e =
+        io.ecokube.core.engine.EcoKubeEngine.builder()
+            .clusterView(h.cluster)
+            .actuator(h.cluster)
+            .drivers(h::drivers)
+            .clock(h.clock)
+            .executor(ActionExecutor.inline())
+            .decisionTimer(timings::add)
+            .build()) {
+      e.reconcileOnce();
+      e.reconcileOnce();
+      e.reconcileOnce();
+    }
+    assertThat(timings).hasSize(3).allSatisfy(d -> assertThat(d).isPositive());
+    assertThat(h.clock.now()).isEqualTo(before);
+  }
+
+  @Test
+  void aCostBudgetWithoutTheRunningCostIsRefusedAtBuild() {
+    EngineHarness h = new EngineHarness();
+    io.ecokube.core.engine.EcoKubeEngine.Builder b =
+        io.ecokube.core.engine.EcoKubeEngine.builder()
+            .clusterView(h.cluster)
+            .actuator(h.cluster)
+            .drivers(h::drivers)
+            .policy(
+                io.ecokube.core.policy.EnginePolicy.builder()
+                    .budget(
+                        new io.ecokube.core.policy.CostBudget(
+                            java.util.OptionalDouble.of(1.0),
+                            java.util.OptionalDouble.empty(),
+                            java.time.Duration.ofDays(30),
+                            java.time.Instant.EPOCH,
+                            1_000_000_000))
+                    .build());
+    org.assertj.core.api.Assertions.assertThatThrownBy(b::build)
+        .hasMessageContaining("needs the running cost: call costSoFar(");
+  }
+
+  @Test
   void listenerExceptionsAreCaughtAndOtherListenersStillHearEverything() throws Exception {
     EngineHarness h = new EngineHarness();
     EngineListener broken =

@@ -200,7 +200,8 @@ public final class KubernetesController implements AutoCloseable {
             .costSoFar(() -> ledger.report().actual().cost())
             .listener(new PlanLog(dryRun))
             .listener(ledger)
-            .listener(metrics);
+            .listener(metrics)
+            .decisionTimer(metrics::recordDecision);
     if (dryRun) {
       actuator = new DryRunActuator();
       store = NodeStateStore.inMemory();
