@@ -62,7 +62,12 @@ public final class SyntheticTrace {
       }
     }
     return new Trace(
-        "synthetic(span=" + span + ", peak=" + peakPerHour + "/h, seed=" + seed + ")",
+        String.format(
+            java.util.Locale.ROOT,
+            "synthetic(span=%s, peak=%.1f/h, seed=%d)",
+            span,
+            peakPerHour,
+            seed),
         jobs,
         List.of());
   }
