@@ -8,9 +8,12 @@ import io.ecokube.api.power.PowerOffMode;
 import io.ecokube.api.power.PowerReading;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.time.Clock;
+import io.ecokube.power.ipmi.lan.AuthType;
+import io.ecokube.power.ipmi.lan.LanSession;
 import io.ecokube.power.ipmi.rmcp.CompletionCodes;
 import io.ecokube.power.ipmi.rmcp.Deadline;
 import io.ecokube.power.ipmi.rmcp.ExchangePacer;
+import io.ecokube.power.ipmi.rmcp.IpmiSession;
 import io.ecokube.power.ipmi.rmcp.RmcpException;
 import io.ecokube.power.ipmi.rmcp.RmcpPlusSession;
 import io.ecokube.power.ipmi.rmcp.SessionConfig;
@@ -26,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Powers one node through its BMC over IPMI v2.0 LAN (RMCP+). One session is kept open between
- * calls and replaced when it has been idle too long or stops answering; {@link #close()} ends it
- * with Close Session. Every call is bounded by the {@code timeout} setting, session setup included.
+ * Powers one node through its BMC over IPMI v2.0 LAN (RMCP+), or IPMI 1.5 LAN when the {@code
+ * protocol} setting says {@code lan}. One session is kept open between calls and replaced when it
+ * has been idle too long or stops answering; {@link #close()} ends it with Close Session. Every
+ * call is bounded by the {@code timeout} setting, session setup included.
  *
  * <p>{@link #powerOff(PowerOffMode) powerOff(GRACEFUL)} is an ACPI soft-off, {@code FORCED} a hard
  * power-off. {@link #powerCycle()} and {@link #hardReset()} are there for operators and tools.
@@ -50,7 +54,7 @@ public final class IpmiPowerDriver implements PowerDriver {
   private final IpmiSettings settings;
   private final SessionConfig sessionConfig;
   private final Clock clock;
-  private RmcpPlusSession session;
+  private IpmiSession session;
   private Instant lastUsed;
   private int sessionsOpened;
   private boolean closed;
@@ -164,9 +168,11 @@ public final class IpmiPowerDriver implements PowerDriver {
     return new IpmiDcmiPowerMeter(Map.of(node, this));
   }
 
-  /** The cipher suite of the open session, if one is open. */
+  /** The cipher suite of the open session, if an RMCP+ session is open. */
   public synchronized OptionalInt cipherSuiteInUse() {
-    return session == null ? OptionalInt.empty() : OptionalInt.of(session.cipherSuite().id());
+    return session instanceof RmcpPlusSession s
+        ? OptionalInt.of(s.cipherSuite().id())
+        : OptionalInt.empty();
   }
 
   /** How many sessions this driver has opened so far. */
@@ -195,7 +201,7 @@ public final class IpmiPowerDriver implements PowerDriver {
 
   @FunctionalInterface
   private interface SessionCall<T> {
-    T apply(RmcpPlusSession session, Deadline deadline) throws RmcpException;
+    T apply(IpmiSession session, Deadline deadline) throws RmcpException;
   }
 
   private synchronized <T> T call(String what, SessionCall<T> op) throws PowerException {
@@ -249,17 +255,22 @@ public final class IpmiPowerDriver implements PowerDriver {
       session.closeWithoutWaiting();
       session = null;
     }
-    session = RmcpPlusSession.open(sessionConfig, deadline);
+    if (settings.protocol() == IpmiSettings.Protocol.LAN) {
+      session = openLan(deadline);
+      return;
+    }
+    RmcpPlusSession rmcp = RmcpPlusSession.open(sessionConfig, deadline);
+    session = rmcp;
     sessionsOpened++;
     if (sessionsOpened == 1) {
       log.info(
           "node '{}': IPMI session with BMC {} uses cipher suite {} (offered {})",
           node,
           settings.endpoint(),
-          session.cipherSuite().id(),
+          rmcp.cipherSuite().id(),
           settings.cipherSuites());
     }
-    if (session.cipherSuite().unauthenticated()) {
+    if (rmcp.cipherSuite().unauthenticated()) {
       log.warn(
           "node '{}': IPMI session with BMC {} runs on cipher suite 0: NO authentication, NO"
               + " integrity, NO encryption (CVE-2013-4782); anyone on this network can power this"
@@ -267,6 +278,35 @@ public final class IpmiPowerDriver implements PowerDriver {
           node,
           settings.endpoint());
     }
+  }
+
+  private LanSession openLan(Deadline deadline) throws RmcpException {
+    AuthType type = settings.lanAuthType();
+    LanSession lan = LanSession.open(sessionConfig, type, deadline);
+    sessionsOpened++;
+    if (sessionsOpened == 1) {
+      log.info(
+          "node '{}': IPMI 1.5 session with BMC {} uses auth type {}",
+          node,
+          settings.endpoint(),
+          type.settingName());
+    }
+    if (type == AuthType.NONE) {
+      log.warn(
+          "node '{}': IPMI 1.5 session with BMC {} runs with auth type NONE: NO authentication,"
+              + " NO integrity, NO encryption; anyone on this network can power this machine."
+              + " Use protocol lanplus, or at least lanAuthType md5.",
+          node,
+          settings.endpoint());
+    } else if (type == AuthType.STRAIGHT) {
+      log.warn(
+          "node '{}': IPMI 1.5 session with BMC {} runs with auth type STRAIGHT: the BMC password"
+              + " crosses the network in CLEAR TEXT in every packet; anyone on this network can"
+              + " read it. Use protocol lanplus, or at least lanAuthType md5.",
+          node,
+          settings.endpoint());
+    }
+    return lan;
   }
 
   private PowerException toPowerException(String what, RmcpException e) {
@@ -295,6 +335,7 @@ public final class IpmiPowerDriver implements PowerDriver {
         hint = "";
         break;
       case CIPHER_SUITE_REFUSED:
+      case AUTH_TYPE_REFUSED:
         kind = PowerException.Kind.UNSUPPORTED;
         hint = "";
         break;

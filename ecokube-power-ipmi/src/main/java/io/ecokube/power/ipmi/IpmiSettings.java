@@ -3,6 +3,7 @@ package io.ecokube.power.ipmi;
 import io.ecokube.api.power.DriverSettings;
 import io.ecokube.api.power.DriverSettingsException;
 import io.ecokube.api.secret.Secret;
+import io.ecokube.power.ipmi.lan.AuthType;
 import io.ecokube.power.ipmi.rmcp.CipherSuite;
 import io.ecokube.power.ipmi.rmcp.ExchangePacer;
 import io.ecokube.power.ipmi.rmcp.Privilege;
@@ -36,6 +37,10 @@ import java.util.TreeSet;
  * @param retries retransmissions of one request (3)
  * @param sessionIdleTimeout a session unused this long is replaced by a fresh one before use (30
  *     s), since BMCs drop idle sessions silently
+ * @param protocol RMCP+ ({@link Protocol#LANPLUS}, the default) or IPMI 1.5 LAN
+ * @param lanAuthType the IPMI 1.5 auth type (md5); only used with {@link Protocol#LAN}
+ * @param allowStraightPassword whether lanAuthType straight (clear-text password) may be used
+ * @param allowAuthTypeNone whether lanAuthType none (no authentication) may be used
  */
 public record IpmiSettings(
     String host,
@@ -49,7 +54,24 @@ public record IpmiSettings(
     Duration timeout,
     Duration responseTimeout,
     int retries,
-    Duration sessionIdleTimeout) {
+    Duration sessionIdleTimeout,
+    Protocol protocol,
+    AuthType lanAuthType,
+    boolean allowStraightPassword,
+    boolean allowAuthTypeNone) {
+
+  /** The LAN protocol spoken with the BMC. */
+  public enum Protocol {
+    /** IPMI v2.0 RMCP+ ({@code ipmitool -I lanplus}): authenticated, integrity-protected. */
+    LANPLUS,
+    /** IPMI v1.5 LAN ({@code ipmitool -I lan}): per-message auth codes only, for old BMCs. */
+    LAN;
+
+    /** The lower-case name used in settings. */
+    public String settingName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Setting keys, as they appear in config. */
   public static final String HOST = "host",
@@ -63,7 +85,11 @@ public record IpmiSettings(
       TIMEOUT = "timeout",
       RESPONSE_TIMEOUT = "responseTimeout",
       RETRIES = "retries",
-      SESSION_IDLE_TIMEOUT = "sessionIdleTimeout";
+      SESSION_IDLE_TIMEOUT = "sessionIdleTimeout",
+      PROTOCOL = "protocol",
+      LAN_AUTH_TYPE = "lanAuthType",
+      ALLOW_STRAIGHT_PASSWORD = "allowStraightPassword",
+      ALLOW_AUTH_TYPE_NONE = "allowAuthTypeNone";
 
   /** Every key the driver understands; others are rejected so that typos do not go unnoticed. */
   public static final Set<String> KEYS =
@@ -79,7 +105,11 @@ public record IpmiSettings(
           TIMEOUT,
           RESPONSE_TIMEOUT,
           RETRIES,
-          SESSION_IDLE_TIMEOUT);
+          SESSION_IDLE_TIMEOUT,
+          PROTOCOL,
+          LAN_AUTH_TYPE,
+          ALLOW_STRAIGHT_PASSWORD,
+          ALLOW_AUTH_TYPE_NONE);
 
   /** The IPMI-over-LAN port. */
   public static final int DEFAULT_PORT = 623;
@@ -108,6 +138,9 @@ public record IpmiSettings(
           + ALLOW_CIPHER_SUITE_ZERO
           + "=true if you accept that risk";
 
+  /** The most an IPMI 1.5 password may be. */
+  public static final int MAX_LAN_PASSWORD_BYTES = AuthType.CODE_LENGTH;
+
   /** Validates the settings; messages name the setting and what is allowed. */
   public IpmiSettings {
     Objects.requireNonNull(host, "host");
@@ -118,6 +151,8 @@ public record IpmiSettings(
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(lanAuthType, "lanAuthType");
     cipherSuites = List.copyOf(cipherSuites);
     if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException(HOST + " '" + host + "' is not a host name or address");
@@ -140,6 +175,30 @@ public record IpmiSettings(
               + " is longer than the "
               + SessionConfig.MAX_PASSWORD_BYTES
               + " bytes IPMI v2.0 allows");
+    }
+    if (protocol == Protocol.LAN && pwLength > MAX_LAN_PASSWORD_BYTES) {
+      throw new IllegalArgumentException(
+          PASSWORD
+              + " from "
+              + password.source()
+              + " is longer than the "
+              + MAX_LAN_PASSWORD_BYTES
+              + " bytes IPMI 1.5 allows; use protocol lanplus or a shorter password");
+    }
+    if (lanAuthType == AuthType.STRAIGHT && !allowStraightPassword) {
+      throw new IllegalArgumentException(
+          LAN_AUTH_TYPE
+              + " straight sends the password in clear text in every packet; use md5, or set "
+              + ALLOW_STRAIGHT_PASSWORD
+              + "=true if you accept that risk");
+    }
+    if (lanAuthType == AuthType.NONE && !allowAuthTypeNone) {
+      throw new IllegalArgumentException(
+          LAN_AUTH_TYPE
+              + " none authenticates nobody: anyone who knows a user name can power the machine;"
+              + " use md5, or set "
+              + ALLOW_AUTH_TYPE_NONE
+              + "=true if you accept that risk");
     }
     if (cipherSuites.isEmpty()) {
       throw new IllegalArgumentException(CIPHER_SUITES + " is empty; list at least one, e.g. 17,3");
@@ -212,6 +271,20 @@ public record IpmiSettings(
             s.oneOf(PRIVILEGE, Privilege.OPERATOR.settingName(), privileges)
                 .toUpperCase(Locale.ROOT)));
     b.minCommandInterval(minInterval(s));
+    b.protocol(
+        Protocol.valueOf(
+            s.oneOf(PROTOCOL, Protocol.LANPLUS.settingName(), Set.of("lanplus", "lan"))
+                .toUpperCase(Locale.ROOT)));
+    Set<String> authTypes = new LinkedHashSet<>();
+    for (AuthType t : AuthType.values()) {
+      authTypes.add(t.settingName());
+    }
+    b.lanAuthType(
+        AuthType.valueOf(
+            s.oneOf(LAN_AUTH_TYPE, AuthType.MD5.settingName(), authTypes)
+                .toUpperCase(Locale.ROOT)));
+    b.allowStraightPassword(s.bool(ALLOW_STRAIGHT_PASSWORD, false));
+    b.allowAuthTypeNone(s.bool(ALLOW_AUTH_TYPE_NONE, false));
     b.cipherSuites(cipherSuites(s));
     if (b.cipherSuites.contains(0) && !b.allowCipherSuiteZero) {
       throw s.error(
@@ -292,6 +365,10 @@ public record IpmiSettings(
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
     private int retries = DEFAULT_RETRIES;
     private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+    private Protocol protocol = Protocol.LANPLUS;
+    private AuthType lanAuthType = AuthType.MD5;
+    private boolean allowStraightPassword;
+    private boolean allowAuthTypeNone;
 
     private Builder(String host, String username, Secret password) {
       this.host = host;
@@ -353,6 +430,30 @@ public record IpmiSettings(
       return this;
     }
 
+    /** RMCP+ or IPMI 1.5 LAN. */
+    public Builder protocol(Protocol protocol) {
+      this.protocol = protocol;
+      return this;
+    }
+
+    /** The IPMI 1.5 auth type. */
+    public Builder lanAuthType(AuthType type) {
+      this.lanAuthType = type;
+      return this;
+    }
+
+    /** Whether the IPMI 1.5 auth type straight (clear-text password) may be used. */
+    public Builder allowStraightPassword(boolean allow) {
+      this.allowStraightPassword = allow;
+      return this;
+    }
+
+    /** Whether the IPMI 1.5 auth type none may be used. */
+    public Builder allowAuthTypeNone(boolean allow) {
+      this.allowAuthTypeNone = allow;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -371,7 +472,11 @@ public record IpmiSettings(
           timeout,
           responseTimeout,
           retries,
-          sessionIdleTimeout);
+          sessionIdleTimeout,
+          protocol,
+          lanAuthType,
+          allowStraightPassword,
+          allowAuthTypeNone);
     }
   }
 }

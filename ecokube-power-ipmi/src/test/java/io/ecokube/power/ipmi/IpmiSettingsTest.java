@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ecokube.api.power.DriverSettings;
 import io.ecokube.api.power.DriverSettingsException;
 import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.power.ipmi.lan.AuthType;
 import io.ecokube.power.ipmi.rmcp.Privilege;
 import java.time.Duration;
 import java.util.HashMap;
@@ -140,5 +141,57 @@ class IpmiSettingsTest {
         .hasMessageContaining("allowCipherSuiteZero");
     assertThatThrownBy(() -> b.cipherSuites(List.of(3)).timeout(Duration.ZERO).build())
         .hasMessageContaining("timeout");
+  }
+
+  @Test
+  void lanplusIsTheDefaultAndLanUsesMd5() {
+    IpmiSettings s = IpmiSettings.from(settings(Map.of()));
+    assertThat(s.protocol()).isEqualTo(IpmiSettings.Protocol.LANPLUS);
+    assertThat(s.lanAuthType()).isEqualTo(AuthType.MD5);
+    assertThat(s.allowStraightPassword()).isFalse();
+    assertThat(s.allowAuthTypeNone()).isFalse();
+    IpmiSettings lan = IpmiSettings.from(settings(Map.of("protocol", "lan")));
+    assertThat(lan.protocol()).isEqualTo(IpmiSettings.Protocol.LAN);
+    assertThat(lan.lanAuthType()).isEqualTo(AuthType.MD5);
+  }
+
+  @Test
+  void weakLanAuthTypesNeedExplicitConsent() {
+    DriverSettingsException none = error(Map.of("protocol", "lan", "lanAuthType", "none"));
+    assertThat(none.key()).isEqualTo("lanAuthType");
+    assertThat(none.getMessage()).contains("allowAuthTypeNone");
+    DriverSettingsException straight = error(Map.of("protocol", "lan", "lanAuthType", "straight"));
+    assertThat(straight.key()).isEqualTo("lanAuthType");
+    assertThat(straight.getMessage()).contains("clear text", "allowStraightPassword");
+    assertThat(
+            IpmiSettings.from(
+                    settings(
+                        Map.of(
+                            "protocol", "lan",
+                            "lanAuthType", "straight",
+                            "allowStraightPassword", "true")))
+                .lanAuthType())
+        .isEqualTo(AuthType.STRAIGHT);
+    assertThat(error(Map.of("protocol", "rmcp")).key()).isEqualTo("protocol");
+    assertThat(error(Map.of("lanAuthType", "sha1")).key()).isEqualTo("lanAuthType");
+  }
+
+  @Test
+  void lanPasswordsAreAtMost16Bytes() {
+    SecretResolver secrets = SecretResolver.inMemory(Map.of("mem:17", "12345678901234567"));
+    Map<String, String> m = new HashMap<>();
+    m.put("host", "bmc-07.example");
+    m.put("username", "admin");
+    m.put("password", "mem:17");
+    assertThat(IpmiSettings.from(new DriverSettings("node-7", m, secrets)).protocol())
+        .isEqualTo(IpmiSettings.Protocol.LANPLUS);
+    m.put("protocol", "lan");
+    assertThatThrownBy(() -> IpmiSettings.from(new DriverSettings("node-7", m, secrets)))
+        .isInstanceOfSatisfying(
+            DriverSettingsException.class,
+            e -> {
+              assertThat(e.key()).isEqualTo("password");
+              assertThat(e.getMessage()).contains("16 bytes").doesNotContain("12345678901234567");
+            });
   }
 }

@@ -184,6 +184,26 @@ final class IpmiSim implements AutoCloseable {
     return Ipmitool.run(PASSWORD, cmd);
   }
 
+  /** Runs {@code ipmitool -I lan -A MD5} (IPMI 1.5) as admin against this simulator. */
+  Ipmitool.Result ipmitoolLan(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "-I",
+                "lan",
+                "-A",
+                "MD5",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                USER,
+                "-E"));
+    cmd.addAll(List.of(args));
+    return Ipmitool.run(PASSWORD, cmd);
+  }
+
   /** The power state as ipmitool reads it: true for on. */
   boolean ipmitoolSaysOn() {
     Ipmitool.Result r = ipmitool("chassis", "power", "status");

@@ -104,4 +104,59 @@ class LossyLinkIT {
       assertThat(d.sessionsOpened()).isEqualTo(1);
     }
   }
+
+  @Test
+  void ipmi15SessionsAreRepairedByRetransmissionToo() throws Exception {
+    // Odd requests and every third answer are lost, handshake included.
+    try (UdpRelay relay = UdpRelay.to(bmc.sim().port(), n -> n % 2 == 1, n -> n % 3 == 0);
+        IpmiPowerDriver d = through(relay, Map.of("protocol", "lan"))) {
+      d.powerOn();
+      for (int i = 0; i < 3; i++) {
+        assertThat(d.readState()).isEqualTo(PowerState.ON);
+      }
+      d.powerOff(PowerOffMode.GRACEFUL);
+      assertThat(d.readState()).isEqualTo(PowerState.OFF);
+      assertThat(relay.dropped()).isGreaterThanOrEqualTo(8);
+      assertThat(d.sessionsOpened()).isEqualTo(1);
+    }
+    // A retransmission carries a new session sequence number (the BMC refuses repeated ones), so
+    // when only the answer was lost the BMC runs the command again: harmless for on and soft-off.
+    assertThat(bmc.sim().chassisRequests())
+        .containsOnly("set power 1", "set shutdown 1")
+        .endsWith("set shutdown 1");
+  }
+
+  @Test
+  void aReplayedIpmi15AnswerIsNotBelieved() throws Exception {
+    bmc.sim().ipmitool("chassis", "power", "on");
+    try (UdpRelay relay = UdpRelay.to(bmc.sim().port(), n -> false, n -> false);
+        IpmiPowerDriver d =
+            through(
+                relay,
+                Map.of(
+                    "protocol",
+                    "lan",
+                    "timeout",
+                    "1s",
+                    "responseTimeout",
+                    "200ms",
+                    "retries",
+                    "2"))) {
+      assertThat(d.readState()).isEqualTo(PowerState.ON);
+      byte[] saidOn = relay.answers().get(relay.answers().size() - 1);
+      bmc.sim().ipmitool("chassis", "power", "off");
+      for (int i = 0; i < 63; i++) {
+        assertThat(d.readState()).isEqualTo(PowerState.OFF);
+      }
+      // Its MD5 auth code is genuine; only the session sequence number gives the replay away.
+      relay.replay(saidOn);
+      assertThatThrownBy(d::readState)
+          .isInstanceOfSatisfying(
+              PowerException.class,
+              e ->
+                  assertThat(e.kind())
+                      .isIn(PowerException.Kind.TIMEOUT, PowerException.Kind.UNREACHABLE));
+      assertThat(d.sessionsOpened()).isEqualTo(1);
+    }
+  }
 }

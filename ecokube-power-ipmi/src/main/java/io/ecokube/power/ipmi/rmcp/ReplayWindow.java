@@ -6,15 +6,18 @@ package io.ecokube.power.ipmi.rmcp;
  * highest seen is accepted and moves the window; one up to {@value #SIZE} below it is accepted
  * once; anything older, a repeat, or zero is refused. Numbers wrap at 2^32.
  */
-final class ReplayWindow {
+public final class ReplayWindow {
   static final int SIZE = 16;
 
   private boolean started;
   private int highest;
   private int seen; // bit i: highest - i was seen
 
+  /** An empty window. */
+  public ReplayWindow() {}
+
   /** Whether the number is fresh; if so, it is remembered. */
-  boolean accept(int sequence) {
+  public boolean accept(int sequence) {
     if (sequence == 0) {
       return false;
     }

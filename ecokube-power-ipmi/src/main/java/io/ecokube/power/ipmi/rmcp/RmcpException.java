@@ -20,6 +20,8 @@ public class RmcpException extends IOException {
     AUTHENTICATION,
     /** The BMC accepts none of the offered cipher suites. */
     CIPHER_SUITE_REFUSED,
+    /** The BMC supports none of the IPMI 1.5 authentication types this client may use. */
+    AUTH_TYPE_REFUSED,
     /** The BMC completed the command with a non-zero completion code. */
     COMPLETION_CODE,
     /** The BMC sent something that does not follow the protocol. */

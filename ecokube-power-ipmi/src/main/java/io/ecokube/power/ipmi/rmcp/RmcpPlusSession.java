@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * BMCs): it offers each configured suite and moves on when the BMC refuses it. Not thread-safe: one
  * caller at a time.
  */
-public final class RmcpPlusSession implements AutoCloseable {
+public final class RmcpPlusSession implements IpmiSession {
   /** How many times a handshake that stalled part-way is started afresh, in all. */
   private static final int HANDSHAKE_ATTEMPTS = 3;
 
@@ -408,6 +408,11 @@ public final class RmcpPlusSession implements AutoCloseable {
     }
   }
 
+  @Override
+  public String security() {
+    return "RMCP+ cipher suite " + suite.id();
+  }
+
   /** The cipher suite this session runs with. */
   public CipherSuite cipherSuite() {
     return suite;
@@ -463,6 +468,7 @@ public final class RmcpPlusSession implements AutoCloseable {
    * @throws RmcpException with {@link RmcpException.Failure#COMPLETION_CODE} when the BMC answered
    *     with a non-zero completion code
    */
+  @Override
   public byte[] execute(String what, int netFn, int command, byte[] data, Deadline deadline)
       throws RmcpException {
     IpmiMessage.Response r = command(what, netFn, command, data, deadline);
@@ -510,6 +516,7 @@ public final class RmcpPlusSession implements AutoCloseable {
    * Sends Close Session once without waiting for the answer, then frees the socket: for replacing
    * an idle session inside a caller's time bound (the BMC may already have dropped it).
    */
+  @Override
   public void closeWithoutWaiting() {
     if (closed) {
       return;
@@ -534,6 +541,7 @@ public final class RmcpPlusSession implements AutoCloseable {
    * Frees the socket without telling the BMC, for a session whose BMC stopped answering: the BMC
    * ends the session itself when it times out.
    */
+  @Override
   public void abandon() {
     closed = true;
     link.close();

@@ -16,12 +16,13 @@ import org.slf4j.LoggerFactory;
  * A UDP socket connected to one BMC that runs request/response exchanges: send, wait for a matching
  * answer, retransmit on silence, give up at the retry limit or the deadline, whichever comes first.
  */
-final class UdpLink implements AutoCloseable {
+public final class UdpLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpLink.class);
 
   /** Decides whether a received datagram answers the request; null means "not ours". */
   @FunctionalInterface
-  interface Matcher<T> {
+  public interface Matcher<T> {
+    /** The answer, or null when the datagram is not the one awaited. */
     T match(byte[] data, int length) throws RmcpException;
   }
 
@@ -44,7 +45,8 @@ final class UdpLink implements AutoCloseable {
     this.pacer = config.pacer();
   }
 
-  static UdpLink connect(SessionConfig config) throws RmcpException {
+  /** Opens a socket connected to the configured BMC. */
+  public static UdpLink connect(SessionConfig config) throws RmcpException {
     InetSocketAddress target = config.target();
     if (target.isUnresolved()) {
       target = new InetSocketAddress(target.getHostString(), target.getPort());
@@ -65,7 +67,7 @@ final class UdpLink implements AutoCloseable {
   }
 
   /** Whether the BMC has answered anything on this link. */
-  boolean answered() {
+  public boolean answered() {
     return answered;
   }
 
@@ -73,7 +75,7 @@ final class UdpLink implements AutoCloseable {
    * Sends a request and returns the first answer the matcher accepts. The packet supplier is called
    * for every transmission, so a retransmission can carry a new session sequence number.
    */
-  <T> T exchange(String what, Supplier<byte[]> packet, Matcher<T> matcher, Deadline deadline)
+  public <T> T exchange(String what, Supplier<byte[]> packet, Matcher<T> matcher, Deadline deadline)
       throws RmcpException {
     try {
       pacer.awaitTurn();
@@ -114,7 +116,7 @@ final class UdpLink implements AutoCloseable {
   }
 
   /** Sends without waiting for an answer. */
-  void send(String what, byte[] packet) throws RmcpException {
+  public void send(String what, byte[] packet) throws RmcpException {
     try {
       socket.send(new DatagramPacket(packet, packet.length));
     } catch (PortUnreachableException e) {
