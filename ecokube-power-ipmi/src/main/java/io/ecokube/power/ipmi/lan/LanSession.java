@@ -39,7 +39,6 @@ public final class LanSession implements IpmiSession {
   private static final int CMD_GET_CHANNEL_AUTH_CAPABILITIES = 0x38;
   private static final int CMD_GET_SESSION_CHALLENGE = 0x39;
   private static final int CMD_ACTIVATE_SESSION = 0x3A;
-  private static final int CMD_SET_SESSION_PRIVILEGE = 0x3B;
   private static final int CMD_CLOSE_SESSION = 0x3C;
 
   /** Channel number meaning "the channel this request arrives on". */
@@ -234,7 +233,7 @@ public final class LanSession implements IpmiSession {
             initialSequence == 0 ? 1 : initialSequence,
             answersSigned,
             rq[0]);
-    session.raisePrivilege(deadline);
+    session.raisePrivilege(config, deadline);
     log.debug(
         "opened an IPMI 1.5 session with {} (auth type {}, session {})",
         config.endpoint(),
@@ -314,31 +313,6 @@ public final class LanSession implements IpmiSession {
         return "86h (requested privilege exceeds the limit)";
       default:
         return CompletionCodes.describe(cc);
-    }
-  }
-
-  private void raisePrivilege(Deadline deadline) throws RmcpException {
-    try {
-      execute(
-          "Set Session Privilege Level",
-          NETFN_APP,
-          CMD_SET_SESSION_PRIVILEGE,
-          new byte[] {(byte) config.privilege().code()},
-          deadline);
-    } catch (RmcpException e) {
-      close();
-      int cc = e.completionCode().orElse(-1);
-      if (cc == 0x80 || cc == 0x81 || cc == 0x82 || cc == CompletionCodes.INSUFFICIENT_PRIVILEGE) {
-        throw new RmcpException(
-            RmcpException.Failure.AUTHENTICATION,
-            e.getMessage()
-                + ": user '"
-                + config.username()
-                + "' may not run at privilege "
-                + config.privilege().settingName()
-                + "; lower the privilege setting or raise the user's limit on the BMC");
-      }
-      throw e;
     }
   }
 

@@ -16,6 +16,37 @@ public interface IpmiSession extends AutoCloseable {
   byte[] execute(String what, int netFn, int command, byte[] data, Deadline deadline)
       throws RmcpException;
 
+  /**
+   * Raises the session to the configured privilege (Set Session Privilege Level), the last step of
+   * opening a session in both protocols. On refusal the session is closed, and a refusal for lack
+   * of rights becomes an {@link RmcpException.Failure#AUTHENTICATION} error that says what to
+   * change.
+   */
+  default void raisePrivilege(SessionConfig config, Deadline deadline) throws RmcpException {
+    try {
+      execute(
+          "Set Session Privilege Level",
+          RmcpPlusSession.NETFN_APP,
+          0x3B, // Set Session Privilege Level
+          new byte[] {(byte) config.privilege().code()},
+          deadline);
+    } catch (RmcpException e) {
+      close();
+      int cc = e.completionCode().orElse(-1);
+      if (cc == 0x80 || cc == 0x81 || cc == 0x82 || cc == CompletionCodes.INSUFFICIENT_PRIVILEGE) {
+        throw new RmcpException(
+            RmcpException.Failure.AUTHENTICATION,
+            e.getMessage()
+                + ": user '"
+                + config.username()
+                + "' may not run at privilege "
+                + config.privilege().settingName()
+                + "; lower the privilege setting or raise the user's limit on the BMC");
+      }
+      throw e;
+    }
+  }
+
   /** How the session is secured, for logs: e.g. {@code RMCP+ cipher suite 17}. */
   String security();
 

@@ -33,7 +33,6 @@ public final class RmcpPlusSession implements IpmiSession {
   /** Network function App (requests). */
   public static final int NETFN_APP = 0x06;
 
-  private static final int CMD_SET_SESSION_PRIVILEGE = 0x3B;
   private static final int CMD_CLOSE_SESSION = 0x3C;
 
   /** Name-only lookup: the BMC finds the user by name, whatever its privilege. */
@@ -90,7 +89,7 @@ public final class RmcpPlusSession implements IpmiSession {
                 refused,
                 suite.id());
           }
-          session.raisePrivilege(deadline);
+          session.raisePrivilege(config, deadline);
           return session;
         } catch (RmcpException e) {
           if (e.failure() != RmcpException.Failure.CIPHER_SUITE_REFUSED) {
@@ -380,31 +379,6 @@ public final class RmcpPlusSession implements IpmiSession {
       default:
         return new RmcpException(
             RmcpException.Failure.PROTOCOL, what + ": the BMC refused the session");
-    }
-  }
-
-  private void raisePrivilege(Deadline deadline) throws RmcpException {
-    try {
-      execute(
-          "Set Session Privilege Level",
-          NETFN_APP,
-          CMD_SET_SESSION_PRIVILEGE,
-          new byte[] {(byte) config.privilege().code()},
-          deadline);
-    } catch (RmcpException e) {
-      close();
-      int cc = e.completionCode().orElse(-1);
-      if (cc == 0x80 || cc == 0x81 || cc == 0x82 || cc == CompletionCodes.INSUFFICIENT_PRIVILEGE) {
-        throw new RmcpException(
-            RmcpException.Failure.AUTHENTICATION,
-            e.getMessage()
-                + ": user '"
-                + config.username()
-                + "' may not run at privilege "
-                + config.privilege().settingName()
-                + "; lower the privilege setting or raise the user's limit on the BMC");
-      }
-      throw e;
     }
   }
 
