@@ -2,8 +2,8 @@ package io.ecokube.power.ipmi.lan;
 
 import io.ecokube.power.ipmi.rmcp.CompletionCodes;
 import io.ecokube.power.ipmi.rmcp.Deadline;
+import io.ecokube.power.ipmi.rmcp.EstablishedSession;
 import io.ecokube.power.ipmi.rmcp.IpmiMessage;
-import io.ecokube.power.ipmi.rmcp.IpmiSession;
 import io.ecokube.power.ipmi.rmcp.ReplayWindow;
 import io.ecokube.power.ipmi.rmcp.RmcpException;
 import io.ecokube.power.ipmi.rmcp.SessionConfig;
@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * number (a 16-packet replay window) unless the BMC says it does not sign them (per-message
  * authentication disabled). Not thread-safe: one caller at a time.
  */
-public final class LanSession implements IpmiSession {
+public final class LanSession extends EstablishedSession {
   private static final Logger log = LoggerFactory.getLogger(LanSession.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -39,7 +38,6 @@ public final class LanSession implements IpmiSession {
   private static final int CMD_GET_CHANNEL_AUTH_CAPABILITIES = 0x38;
   private static final int CMD_GET_SESSION_CHALLENGE = 0x39;
   private static final int CMD_ACTIVATE_SESSION = 0x3A;
-  private static final int CMD_CLOSE_SESSION = 0x3C;
 
   /** Channel number meaning "the channel this request arrives on". */
   private static final int CURRENT_CHANNEL = 0x0E;
@@ -47,17 +45,11 @@ public final class LanSession implements IpmiSession {
   /** Get Channel Authentication Capabilities, byte 3 bit 4: the BMC does not sign its answers. */
   private static final int PER_MESSAGE_AUTH_DISABLED = 0x10;
 
-  private static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
-
-  private final SessionConfig config;
-  private final UdpLink link;
   private final AuthType authType;
   private final int sessionId;
   private final boolean answersSigned;
   private final ReplayWindow inbound = new ReplayWindow();
   private int sequence;
-  private int rqSeq;
-  private boolean closed;
 
   private LanSession(
       SessionConfig config,
@@ -67,13 +59,11 @@ public final class LanSession implements IpmiSession {
       int initialSequence,
       boolean answersSigned,
       int rqSeq) {
-    this.config = config;
-    this.link = link;
+    super(config, link, rqSeq);
     this.authType = authType;
     this.sessionId = sessionId;
     this.sequence = initialSequence;
     this.answersSigned = answersSigned;
-    this.rqSeq = rqSeq;
   }
 
   /**
@@ -322,53 +312,46 @@ public final class LanSession implements IpmiSession {
   }
 
   @Override
-  public byte[] execute(String what, int netFn, int command, byte[] data, Deadline deadline)
-      throws RmcpException {
-    if (closed) {
-      throw new IllegalStateException("session is closed");
-    }
-    IpmiMessage.Response r = exchange(what, netFn, command, data, deadline);
-    if (r.completionCode() != 0) {
-      throw RmcpException.completionCode(what, r.completionCode());
-    }
-    return r.data();
-  }
-
-  private IpmiMessage.Response exchange(
-      String what, int netFn, int command, byte[] data, Deadline deadline) throws RmcpException {
-    int seq = rqSeq = (rqSeq + 1) & 0x3f;
-    byte[] message = IpmiMessage.request(netFn, command, seq, data);
+  protected byte[] wrap(byte[] message) {
     byte[] password = config.password().reveal();
     try {
-      return link.exchange(
-          what,
-          () -> LanPacket.encode(authType, nextSequence(), sessionId, message, password),
-          (bytes, length) -> {
-            Optional<LanPacket.Decoded> d = LanPacket.decode(bytes, length);
-            if (d.isEmpty() || d.get().sessionId() != sessionId) {
-              return null;
-            }
-            if (answersSigned) {
-              // Unsigned or wrongly signed answers may be forged: treat them as lost.
-              if (!validCode(d.get(), password) || !inbound.accept(d.get().sequence())) {
-                log.debug(
-                    "ignored an answer with a bad auth code or a stale sequence from {}",
-                    config.endpoint());
-                return null;
-              }
-            }
-            IpmiMessage.Response r = IpmiMessage.decodeResponse(d.get().message()).orElse(null);
-            return r != null
-                    && r.rqSeq() == seq
-                    && r.command() == command
-                    && r.netFn() == (netFn | 1)
-                ? r
-                : null;
-          },
-          deadline);
+      return LanPacket.encode(authType, nextSequence(), sessionId, message, password);
     } finally {
       Arrays.fill(password, (byte) 0);
     }
+  }
+
+  @Override
+  protected Optional<byte[]> unwrap(byte[] datagram, int length) throws RmcpException {
+    Optional<LanPacket.Decoded> d = LanPacket.decode(datagram, length);
+    if (d.isEmpty() || d.get().sessionId() != sessionId) {
+      return Optional.empty();
+    }
+    if (answersSigned) {
+      byte[] password = config.password().reveal();
+      try {
+        // Unsigned or wrongly signed answers may be forged: treat them as lost.
+        if (!validCode(d.get(), password) || !inbound.accept(d.get().sequence())) {
+          log.debug(
+              "ignored an answer with a bad auth code or a stale sequence from {}",
+              config.endpoint());
+          return Optional.empty();
+        }
+      } finally {
+        Arrays.fill(password, (byte) 0);
+      }
+    }
+    return Optional.of(d.get().message());
+  }
+
+  @Override
+  protected int bmcSessionId() {
+    return sessionId;
+  }
+
+  @Override
+  protected String protocol() {
+    return "IPMI 1.5";
   }
 
   private int nextSequence() {
@@ -378,59 +361,6 @@ public final class LanSession implements IpmiSession {
       sequence = 1;
     }
     return s;
-  }
-
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      IpmiMessage.Response r =
-          exchange(
-              "Close Session",
-              NETFN_APP,
-              CMD_CLOSE_SESSION,
-              AuthType.le32(sessionId),
-              Deadline.after(CLOSE_BOUND));
-      log.debug(
-          "closed the IPMI 1.5 session with {} (completion code {})",
-          config.endpoint(),
-          r.completionCode());
-    } catch (RmcpException e) {
-      log.debug("Close Session with {} failed: {}", config.endpoint(), e.getMessage());
-    } finally {
-      link.close();
-    }
-  }
-
-  @Override
-  public void closeWithoutWaiting() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    byte[] password = config.password().reveal();
-    try {
-      int seq = rqSeq = (rqSeq + 1) & 0x3f;
-      byte[] message =
-          IpmiMessage.request(NETFN_APP, CMD_CLOSE_SESSION, seq, AuthType.le32(sessionId));
-      link.send(
-          "Close Session",
-          LanPacket.encode(authType, nextSequence(), sessionId, message, password));
-    } catch (RmcpException e) {
-      log.debug("Close Session with {} failed: {}", config.endpoint(), e.getMessage());
-    } finally {
-      Arrays.fill(password, (byte) 0);
-      link.close();
-    }
-  }
-
-  @Override
-  public void abandon() {
-    closed = true;
-    link.close();
   }
 
   private static String names(int mask) {

@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * BMCs): it offers each configured suite and moves on when the BMC refuses it. Not thread-safe: one
  * caller at a time.
  */
-public final class RmcpPlusSession implements IpmiSession {
+public final class RmcpPlusSession extends EstablishedSession {
   /** How many times a handshake that stalled part-way is started afresh, in all. */
   private static final int HANDSHAKE_ATTEMPTS = 3;
 
@@ -33,26 +32,18 @@ public final class RmcpPlusSession implements IpmiSession {
   /** Network function App (requests). */
   public static final int NETFN_APP = 0x06;
 
-  private static final int CMD_CLOSE_SESSION = 0x3C;
-
   /** Name-only lookup: the BMC finds the user by name, whatever its privilege. */
   private static final int ROLE_NAME_ONLY_LOOKUP = 0x10;
-
-  private static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
   /** RMCP+ status code 0Fh, "invalid integrity check value". */
   private static final int RAKP_STATUS_INVALID_INTEGRITY_CHECK = 0x0F;
 
-  private final SessionConfig config;
-  private final UdpLink link;
   private final CipherSuite suite;
   private final int consoleSessionId;
   private final int bmcSessionId;
   private final SessionCrypto crypto;
   private final ReplayWindow inbound = new ReplayWindow();
   private int sequence;
-  private int rqSeq;
-  private boolean closed;
 
   private RmcpPlusSession(
       SessionConfig config,
@@ -61,8 +52,7 @@ public final class RmcpPlusSession implements IpmiSession {
       int consoleSessionId,
       int bmcSessionId,
       SessionCrypto crypto) {
-    this.config = config;
-    this.link = link;
+    super(config, link, 0);
     this.suite = suite;
     this.consoleSessionId = consoleSessionId;
     this.bmcSessionId = bmcSessionId;
@@ -392,64 +382,39 @@ public final class RmcpPlusSession implements IpmiSession {
     return suite;
   }
 
-  /**
-   * Sends a command and returns the BMC's response, whatever its completion code.
-   *
-   * @param what the command's name, for messages
-   */
-  public IpmiMessage.Response command(
-      String what, int netFn, int command, byte[] data, Deadline deadline) throws RmcpException {
-    if (closed) {
-      throw new IllegalStateException("session is closed");
-    }
-    return exchange(what, netFn, command, data, deadline);
-  }
-
-  private IpmiMessage.Response exchange(
-      String what, int netFn, int command, byte[] data, Deadline deadline) throws RmcpException {
-    int seq = rqSeq = (rqSeq + 1) & 0x3f;
-    byte[] message = IpmiMessage.request(netFn, command, seq, data);
-    return link.exchange(
-        what,
-        () ->
-            RmcpPacket.encode(
-                RmcpPacket.PAYLOAD_IPMI, bmcSessionId, nextSequence(), message, crypto),
-        (bytes, length) -> {
-          Optional<RmcpPacket.Decoded> d = RmcpPacket.decode(bytes, length, crypto);
-          if (d.isEmpty()
-              || d.get().payloadType() != RmcpPacket.PAYLOAD_IPMI
-              || d.get().sessionId() != consoleSessionId) {
-            return null;
-          }
-          // Without integrity anyone can forge packets, so only signed ones are checked.
-          if (crypto.authenticated() && !inbound.accept(d.get().sequence())) {
-            log.debug(
-                "ignored a replayed or stale packet (sequence {}) from {}",
-                Integer.toUnsignedString(d.get().sequence()),
-                config.endpoint());
-            return null;
-          }
-          return IpmiMessage.decodeResponse(d.get().payload())
-              .filter(r -> r.rqSeq() == seq && r.command() == command && r.netFn() == (netFn | 1))
-              .orElse(null);
-        },
-        deadline);
-  }
-
-  /**
-   * Sends a command and returns its response data.
-   *
-   * @throws RmcpException with {@link RmcpException.Failure#COMPLETION_CODE} when the BMC answered
-   *     with a non-zero completion code
-   */
   @Override
-  public byte[] execute(String what, int netFn, int command, byte[] data, Deadline deadline)
-      throws RmcpException {
-    IpmiMessage.Response r = command(what, netFn, command, data, deadline);
-    if (r.completionCode() != 0) {
-      throw RmcpException.completionCode(what, r.completionCode());
+  protected byte[] wrap(byte[] message) {
+    return RmcpPacket.encode(
+        RmcpPacket.PAYLOAD_IPMI, bmcSessionId, nextSequence(), message, crypto);
+  }
+
+  @Override
+  protected Optional<byte[]> unwrap(byte[] datagram, int length) throws RmcpException {
+    Optional<RmcpPacket.Decoded> d = RmcpPacket.decode(datagram, length, crypto);
+    if (d.isEmpty()
+        || d.get().payloadType() != RmcpPacket.PAYLOAD_IPMI
+        || d.get().sessionId() != consoleSessionId) {
+      return Optional.empty();
     }
-    return r.data();
+    // Without integrity anyone can forge packets, so only signed ones are checked.
+    if (crypto.authenticated() && !inbound.accept(d.get().sequence())) {
+      log.debug(
+          "ignored a replayed or stale packet (sequence {}) from {}",
+          Integer.toUnsignedString(d.get().sequence()),
+          config.endpoint());
+      return Optional.empty();
+    }
+    return Optional.of(d.get().payload());
+  }
+
+  @Override
+  protected int bmcSessionId() {
+    return bmcSessionId;
+  }
+
+  @Override
+  protected String protocol() {
+    return "RMCP+";
   }
 
   private int nextSequence() {
@@ -458,67 +423,6 @@ public final class RmcpPlusSession implements IpmiSession {
       sequence = 1;
     }
     return sequence;
-  }
-
-  /** Ends the session with Close Session (best effort, briefly bounded) and frees the socket. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      IpmiMessage.Response r =
-          exchange(
-              "Close Session",
-              NETFN_APP,
-              CMD_CLOSE_SESSION,
-              le32bytes(bmcSessionId),
-              Deadline.after(CLOSE_BOUND));
-      log.debug(
-          "closed the RMCP+ session with {} (completion code {})",
-          config.endpoint(),
-          r.completionCode());
-    } catch (RmcpException e) {
-      log.debug("Close Session with {} failed: {}", config.endpoint(), e.getMessage());
-    } finally {
-      link.close();
-    }
-  }
-
-  /**
-   * Sends Close Session once without waiting for the answer, then frees the socket: for replacing
-   * an idle session inside a caller's time bound (the BMC may already have dropped it).
-   */
-  @Override
-  public void closeWithoutWaiting() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      int seq = rqSeq = (rqSeq + 1) & 0x3f;
-      byte[] message =
-          IpmiMessage.request(NETFN_APP, CMD_CLOSE_SESSION, seq, le32bytes(bmcSessionId));
-      link.send(
-          "Close Session",
-          RmcpPacket.encode(
-              RmcpPacket.PAYLOAD_IPMI, bmcSessionId, nextSequence(), message, crypto));
-    } catch (RmcpException e) {
-      log.debug("Close Session with {} failed: {}", config.endpoint(), e.getMessage());
-    } finally {
-      link.close();
-    }
-  }
-
-  /**
-   * Frees the socket without telling the BMC, for a session whose BMC stopped answering: the BMC
-   * ends the session itself when it times out.
-   */
-  @Override
-  public void abandon() {
-    closed = true;
-    link.close();
   }
 
   private static int randomSessionId() {
