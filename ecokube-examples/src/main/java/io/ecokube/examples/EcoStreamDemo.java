@@ -1,7 +1,7 @@
 package io.ecokube.examples;
 
-import io.ecokube.core.sim.SimulationReport;
-import io.ecokube.core.sim.TimelineEvent;
+import io.ecokube.sim.SimulationReport;
+import io.ecokube.sim.TimelineEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.state.NodeLifecycle;
-import io.ecokube.core.sim.SimulationReport;
+import io.ecokube.sim.SimulationReport;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,8 +3,8 @@ package io.ecokube.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ecokube.api.state.NodeLifecycle;
-import io.ecokube.core.sim.SimulationReport;
-import io.ecokube.core.sim.TimelineEvent;
+import io.ecokube.sim.SimulationReport;
+import io.ecokube.sim.TimelineEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

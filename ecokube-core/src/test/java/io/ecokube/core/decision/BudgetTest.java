@@ -11,7 +11,6 @@ import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.plan.HeldBack;
 import io.ecokube.api.plan.Plan;
 import io.ecokube.core.energy.FlatTariff;
-import io.ecokube.core.metrics.HeldBackKind;
 import io.ecokube.core.policy.BudgetSpend;
 import io.ecokube.core.policy.CostBudget;
 import io.ecokube.core.policy.EnginePolicy;

@@ -15,7 +15,6 @@ import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.plan.HeldBack;
 import io.ecokube.api.plan.Plan;
 import io.ecokube.core.energy.HourlyTariff;
-import io.ecokube.core.metrics.HeldBackKind;
 import io.ecokube.core.policy.CarbonPolicy;
 import io.ecokube.core.policy.DeferralPolicy;
 import io.ecokube.core.policy.EnginePolicy;

@@ -2,10 +2,10 @@ package io.ecokube.examples.kafka;
 
 import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.time.Clock;
-import io.ecokube.core.sim.Job;
-import io.ecokube.core.sim.JobQueue;
 import io.ecokube.kafka.lag.KafkaLagSettings;
 import io.ecokube.kafka.lag.KafkaLagSource;
+import io.ecokube.sim.Job;
+import io.ecokube.sim.JobQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -6,6 +6,7 @@ import io.ecokube.api.demand.Demand;
 import io.ecokube.api.demand.WorkloadDemand;
 import io.ecokube.api.node.Resources;
 import io.ecokube.api.time.Clock;
+import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.core.workload.LagScalingPolicy;
 import io.ecokube.kafka.lag.KafkaLagSettings;
 import java.io.PrintStream;

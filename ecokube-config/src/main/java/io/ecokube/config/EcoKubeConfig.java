@@ -1,0 +1,50 @@
+package io.ecokube.config;
+
+import io.ecokube.api.node.NodeSpec;
+import io.ecokube.core.energy.Tariff;
+import io.ecokube.core.policy.EnginePolicy;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A loaded, validated config: the nodes, the engine policy (which carries every declared pool's
+ * rules) and the tariff used for accounting.
+ *
+ * @param nodes the nodes, in document order
+ * @param policy the engine policy; its {@link EnginePolicy#pools()} holds every declared pool
+ * @param accounting PUE, price and grid intensity for cost and carbon (flat or by hour)
+ * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
+ *     path: problem}
+ */
+public record EcoKubeConfig(
+    List<NodeSpec> nodes, EnginePolicy policy, Tariff accounting, List<String> warnings) {
+  /** The pool every config declares, whether it lists it or not. */
+  public static final String DEFAULT_POOL = "default";
+
+  /** Validates and copies. */
+  public EcoKubeConfig {
+    nodes = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(accounting, "accounting");
+    warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
+  }
+
+  /** A config without warnings. */
+  public EcoKubeConfig(List<NodeSpec> nodes, EnginePolicy policy, Tariff accounting) {
+    this(nodes, policy, accounting, List.of());
+  }
+
+  /** The declared pools, sorted: {@code default} and every pool listed. */
+  public Set<String> declaredPools() {
+    Set<String> pools = new TreeSet<>(policy.pools().keySet());
+    pools.add(DEFAULT_POOL);
+    return pools;
+  }
+
+  /** A node by name. */
+  public java.util.Optional<NodeSpec> node(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+}

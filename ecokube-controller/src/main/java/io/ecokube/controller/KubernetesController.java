@@ -1,0 +1,385 @@
+package io.ecokube.controller;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ecokube.api.cluster.ActuatorException;
+import io.ecokube.api.cluster.ClusterActuator;
+import io.ecokube.api.cluster.ClusterNode;
+import io.ecokube.api.cluster.DrainResult;
+import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.plan.ActionOutcome;
+import io.ecokube.api.plan.EngineListener;
+import io.ecokube.api.plan.Plan;
+import io.ecokube.api.plan.PlannedAction;
+import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.state.NodeLifecycle;
+import io.ecokube.api.state.NodeStateStore;
+import io.ecokube.api.time.Clock;
+import io.ecokube.config.ConfigLoader;
+import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.core.driver.DriverRegistry;
+import io.ecokube.core.energy.EnergyLedger;
+import io.ecokube.core.engine.EcoKubeEngine;
+import io.ecokube.kafka.events.DeduplicatingScaleEventHandler;
+import io.ecokube.kafka.events.ScaleEventConsumer;
+import io.ecokube.kafka.events.ScaleEventConsumerSettings;
+import io.ecokube.kubernetes.KubernetesActuator;
+import io.ecokube.kubernetes.KubernetesClusterView;
+import io.ecokube.kubernetes.KubernetesEventRecorder;
+import io.ecokube.kubernetes.KubernetesSecretResolver;
+import io.ecokube.kubernetes.NodeAnnotationStateStore;
+import io.ecokube.kubernetes.leader.LeaseLeadership;
+import io.ecokube.kubernetes.task.TaskPodRunner;
+import io.ecokube.micrometer.EcoKubeMetrics;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Config;
+import io.kubernetes.client.util.KubeConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Eco-Kube as a Kubernetes controller: informers feed the engine, the actuator cordons, drains and
+ * marks nodes, power drivers from the config wake and power them off, every decision becomes an
+ * Event, and node state lives in Node annotations. Two replicas run; the one holding the Lease
+ * acts, and a new engine is built each time leadership is won (so it resumes from the annotations),
+ * and closed at once when it is lost.
+ *
+ * <p>{@code --dry-run} reads the cluster and logs each plan, and touches nothing: no Lease, no
+ * patches, no Events, no power actions, state kept in memory.
+ *
+ * <p>Endpoints: {@code /healthz} (process up), {@code /readyz} (caches synced), {@code /metrics}
+ * (Prometheus text, from Micrometer: the engine, node, energy and savings metrics of {@link
+ * EcoKubeMetrics} plus the leader, informer and event-queue gauges).
+ */
+public final class KubernetesController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesController.class);
+
+  private final ControllerOptions options;
+  private final ApiClient client;
+  private final EcoKubeConfig config;
+  private final KubernetesClusterView view;
+  private final LeaseLeadership leadership;
+  private final KubernetesEventRecorder events;
+  private final HttpServer http;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final EnergyLedger ledger;
+  private final EcoKubeMetrics metrics;
+  private EcoKubeEngine engine;
+  private DriverRegistry drivers;
+  private TaskPodRunner tasks;
+  private ScaleEventConsumer taskEvents;
+
+  KubernetesController(ControllerOptions options) throws IOException {
+    this.options = options;
+    this.client = client(options);
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
+    this.config =
+        ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).load(options.config());
+    check.close();
+    Map<String, NodeSpec> configured = new LinkedHashMap<>();
+    config.nodes().forEach(n -> configured.put(n.name(), n));
+    this.view =
+        new KubernetesClusterView(client, configured, Clock.system(), Duration.ofMinutes(10));
+    if (options.dryRun()) {
+      this.leadership = null;
+      this.events = null;
+    } else {
+      this.leadership =
+          new LeaseLeadership(
+              client,
+              options.namespace(),
+              "ecokube-controller",
+              options.identity(),
+              Duration.ofSeconds(15),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2));
+      this.events =
+          new KubernetesEventRecorder(
+              client,
+              Clock.system(),
+              n -> view.node(n).isPresent(),
+              new V1ObjectReference()
+                  .apiVersion("apps/v1")
+                  .kind("Deployment")
+                  .namespace(options.namespace())
+                  .name("ecokube-controller"),
+              options.identity(),
+              1000);
+    }
+    this.ledger = EnergyLedger.builder(Clock.system()).tariff(config.accounting()).build();
+    this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
+        .description("1 when this replica holds the Lease and acts")
+        .register(registry);
+    Gauge.builder("ecokube.informers.synced", view, v -> v.hasSynced() ? 1 : 0)
+        .description("1 when the Node, Pod and PDB caches are synced")
+        .register(registry);
+    if (events != null) {
+      FunctionCounter.builder("ecokube.events.dropped", events, e -> e.dropped())
+          .description("Kubernetes Events dropped because the queue was full")
+          .register(registry);
+    }
+    this.http = HttpServer.create(new InetSocketAddress(options.httpPort()), 0);
+    http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
+    http.createContext(
+        "/readyz",
+        ex -> reply(ex, view.hasSynced() ? 200 : 503, view.hasSynced() ? "ready\n" : "syncing\n"));
+    http.createContext("/metrics", ex -> reply(ex, 200, registry.scrape()));
+  }
+
+  private static ApiClient client(ControllerOptions o) throws IOException {
+    if (o.kubeconfig().isPresent()) {
+      try (Reader r = Files.newBufferedReader(o.kubeconfig().get(), StandardCharsets.UTF_8)) {
+        return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
+      }
+    }
+    // In a pod: the service account; elsewhere: $KUBECONFIG or ~/.kube/config.
+    ApiClient c = Config.defaultClient();
+    // Watches are long polls: no read timeout on this client.
+    c.setReadTimeout(0);
+    return c;
+  }
+
+  void start() throws InterruptedException {
+    http.start();
+    LOG.info("health and metrics on port {}", http.getAddress().getPort());
+    view.start();
+    if (!view.awaitSynced(Duration.ofMinutes(2))) {
+      LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
+    }
+    if (options.dryRun()) {
+      startEngine(true);
+      return;
+    }
+    leadership.onChange(
+        leader -> {
+          if (leader) {
+            startEngine(false);
+          } else {
+            stopEngine();
+          }
+        });
+    leadership.start();
+  }
+
+  private synchronized void startEngine(boolean dryRun) {
+    if (engine != null) {
+      return;
+    }
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
+    ClusterActuator actuator;
+    NodeStateStore store;
+    registerNodesInLedger();
+    EcoKubeEngine.Builder b =
+        EcoKubeEngine.builder()
+            .clusterView(metrics.observing(view))
+            .policy(config.policy())
+            .interval(options.interval())
+            .tariff(config.accounting())
+            .costSoFar(() -> ledger.report().actual().cost())
+            .listener(new PlanLog(dryRun))
+            .listener(ledger)
+            .listener(metrics)
+            .decisionTimer(metrics::recordDecision);
+    if (dryRun) {
+      actuator = new DryRunActuator();
+      store = NodeStateStore.inMemory();
+      b.drivers(n -> List.of());
+    } else {
+      actuator =
+          leadership.gate(
+              new KubernetesActuator(
+                  client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+      store = new NodeAnnotationStateStore(client);
+      b.drivers(drivers::chainFor).listener(events);
+    }
+    engine = b.actuator(actuator).stateStore(store).build();
+    engine.start();
+    if (!dryRun && options.taskEventsBootstrap().isPresent()) {
+      startTaskPods();
+    }
+    LOG.info("{}: engine started{}", options.identity(), dryRun ? " (dry run)" : " as leader");
+  }
+
+  /**
+   * Runs scale events from the task topic as worker pods. Only the leader consumes, so each task
+   * runs once; its pending pods are demand like any other and wake nodes.
+   */
+  private void startTaskPods() {
+    tasks =
+        new TaskPodRunner(
+            client,
+            options.taskNamespace(),
+            options.taskTemplates(),
+            50,
+            3,
+            outcome -> LOG.info("task finished: {}", outcome));
+    tasks.start();
+    taskEvents =
+        ScaleEventConsumer.start(
+            ScaleEventConsumerSettings.builder(
+                    options.taskEventsBootstrap().get(),
+                    options.taskEventsTopic(),
+                    "ecokube-controller-tasks")
+                .deadLetterTopic(options.taskEventsTopic() + ".dlt")
+                .build(),
+            new DeduplicatingScaleEventHandler(tasks));
+    LOG.info(
+        "{}: running task pods for scale events on {} ({})",
+        options.identity(),
+        options.taskEventsTopic(),
+        options.taskTemplates().keySet());
+  }
+
+  private synchronized void stopEngine() {
+    if (taskEvents != null) {
+      taskEvents.close();
+      taskEvents = null;
+    }
+    if (tasks != null) {
+      tasks.close();
+      tasks = null;
+    }
+    if (engine != null) {
+      engine.close();
+      engine = null;
+      drivers.close();
+      drivers = null;
+      LOG.info("{}: engine stopped", options.identity());
+    }
+  }
+
+  /** Accounts every node known now, on or off as the cluster sees it; later nodes are not. */
+  private void registerNodesInLedger() {
+    for (ClusterNode n : view.snapshot().nodes()) {
+      try {
+        ledger.register(n.spec(), n.ready() ? NodeLifecycle.ACTIVE : NodeLifecycle.OFF);
+      } catch (IllegalArgumentException alreadyThere) {
+        // Leadership came back: the ledger kept counting this node meanwhile.
+      }
+    }
+  }
+
+  private boolean isLeader() {
+    return options.dryRun() || (leadership != null && leadership.isLeader());
+  }
+
+  private static void reply(HttpExchange ex, int code, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    ex.sendResponseHeaders(code, b.length);
+    try (OutputStream o = ex.getResponseBody()) {
+      o.write(b);
+    }
+  }
+
+  @Override
+  public void close() {
+    LOG.info("shutting down");
+    if (leadership != null) {
+      leadership.close();
+    }
+    stopEngine();
+    if (events != null) {
+      events.close(Duration.ofSeconds(5));
+    }
+    view.close();
+    http.stop(1);
+  }
+
+  /** Logs every plan and outcome. */
+  private final class PlanLog implements EngineListener {
+    private final boolean dryRun;
+
+    PlanLog(boolean dryRun) {
+      this.dryRun = dryRun;
+    }
+
+    @Override
+    public void onPlan(Plan plan) {
+      for (PlannedAction a : plan.actions()) {
+        LOG.info("{}{} {}: {}", dryRun ? "[dry run] would " : "", a.type(), a.node(), a.reason());
+      }
+      plan.heldBack()
+          .forEach(h -> LOG.info("held back {} {}: {}", h.wanted(), h.subject(), h.reason()));
+    }
+
+    @Override
+    public void onOutcome(ActionOutcome o) {
+      LOG.info("{} {}: {} ({})", o.action().type(), o.action().node(), o.result(), o.detail());
+    }
+  }
+
+  /** Logs what it would do; changes nothing. */
+  private static final class DryRunActuator implements ClusterActuator {
+    @Override
+    public void cordon(String node) {
+      LOG.info("[dry run] would cordon {}", node);
+    }
+
+    @Override
+    public void uncordon(String node) {
+      LOG.info("[dry run] would uncordon {}", node);
+    }
+
+    @Override
+    public DrainResult drain(String node, Duration timeout) throws ActuatorException {
+      LOG.info("[dry run] would drain {} (timeout {})", node, timeout);
+      return new DrainResult(false, List.of(), "dry run: nothing evicted");
+    }
+
+    @Override
+    public void markPoweredOff(String node, boolean poweredOff) {
+      LOG.info("[dry run] would {} the powered-off mark on {}", poweredOff ? "set" : "clear", node);
+    }
+  }
+
+  /**
+   * Runs the controller until SIGTERM/SIGINT.
+   *
+   * @param args see {@link ControllerOptions#USAGE}
+   */
+  public static void main(String[] args) throws Exception {
+    ControllerOptions options;
+    try {
+      options = ControllerOptions.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesController controller = new KubernetesController(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  controller.close();
+                  stopped.countDown();
+                },
+                "ecokube-shutdown"));
+    controller.start();
+    stopped.await();
+  }
+}

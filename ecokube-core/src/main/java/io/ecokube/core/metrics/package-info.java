@@ -1,6 +1,0 @@
-/**
- * Eco-Kube's metrics through Micrometer: {@link io.ecokube.core.metrics.EcoKubeMetrics} listens to
- * the engine and reads the energy ledger. Micrometer is an optional dependency of ecokube-core: add
- * {@code io.micrometer:micrometer-core} (and a registry) to use this package.
- */
-package io.ecokube.core.metrics;
