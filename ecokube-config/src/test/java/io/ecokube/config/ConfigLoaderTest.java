@@ -284,12 +284,12 @@ class ConfigLoaderTest {
             "syntax error",
             "nodes: [\n",
             List.of(
-                "line 1, column 9: while parsing a flow node; expected the node content, but"
+                "(document): while parsing a flow node; expected the node content, but"
                     + " found '<stream end>'")),
         Arguments.of(
             "duplicate keys",
             "nodes: []\nnodes: []\n",
-            List.of("line 2, column 6: Duplicate field 'nodes'")));
+            List.of("(document): Duplicate field 'nodes'")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -315,13 +315,57 @@ class ConfigLoaderTest {
         .hasMessage(
             "three.yaml has 3 problems:"
                 + System.lineSeparator()
-                + "  - engine.minUptime: '15 minutes' is not a duration; use e.g. 500ms, 30s, 10m,"
+                + "  - engine.minUptime ("
+                + at(yaml, "minUptime: 15 minutes")
+                + "): '15 minutes' is not a duration; use e.g. 500ms, 30s, 10m,"
                 + " 2h, 1d or PT30S"
                 + System.lineSeparator()
-                + "  - nodes[2].pool: 'gpu' is not a declared pool; declared: [default, green]"
+                + "  - nodes[2].pool ("
+                + at(yaml, "pool: gpu")
+                + "): 'gpu' is not a declared pool; declared: [default, green]"
                 + System.lineSeparator()
-                + "  - nodes[2].power.drivers[0].settings.mac: 'zz' is not a MAC address; use"
+                + "  - nodes[2].power.drivers[0].settings.mac ("
+                + at(yaml, "mac: zz")
+                + "): 'zz' is not a MAC address; use"
                 + " aa:bb:cc:dd:ee:ff");
+  }
+
+  @Test
+  void syntaxErrorsAndDuplicateKeysNameTheirLineAndColumn() {
+    ConfigException syntax =
+        catchThrowableOfType(ConfigException.class, () -> loader.parse("nodes: [\n", "s.yaml"));
+    assertThat(syntax.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.line()).isEqualTo(1);
+              assertThat(p.column()).isEqualTo(9);
+            });
+    assertThat(syntax.getMessage()).contains("(document) (line 1, column 9): while parsing");
+    ConfigException dup =
+        catchThrowableOfType(
+            ConfigException.class, () -> loader.parse("nodes: []\nnodes: []\n", "d.yaml"));
+    assertThat(dup.problems()).singleElement().extracting(ConfigProblem::line).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingKeyIsLocatedAtItsParent() {
+    String yaml = "nodes:\n  - pool: default\n    allocatable: {cpu: \"1\", memory: 1Gi}\n";
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse(yaml, "m"));
+    assertThat(e.problems())
+        .filteredOn(p -> p.path().equals("nodes[0].name"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.line()).isEqualTo(2));
+  }
+
+  /** "line L, column C" of the key that starts {@code needle} in {@code yaml}. */
+  private static String at(String yaml, String needle) {
+    int offset = yaml.indexOf(needle);
+    assertThat(offset).as("'%s' in the document", needle).isNotNegative();
+    String before = yaml.substring(0, offset);
+    int line = before.split("\n", -1).length;
+    int column = offset - before.lastIndexOf('\n');
+    return "line " + line + ", column " + column;
   }
 
   @Test

@@ -1,0 +1,317 @@
+package io.ecokube.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ecokube.api.node.DriverSpec;
+import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.node.PowerAddress;
+import io.ecokube.api.node.PowerProfile;
+import io.ecokube.api.node.Resources;
+import io.ecokube.api.node.Taint;
+import io.ecokube.api.node.TaintEffect;
+import io.ecokube.api.secret.SecretRef;
+import io.ecokube.core.driver.DriverConfigException;
+import io.ecokube.core.driver.DriverRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code nodes} section: each node's identity, scheduling attributes, power profile and driver
+ * chain. Driver chains are checked by building every driver through the {@link DriverRegistry}
+ * (providers do no I/O when building); settings whose key names a secret must hold a reference.
+ */
+final class NodesSection extends ConfigReader {
+  private static final Set<String> NODE =
+      Set.of(
+          "name", "pool", "labels", "taints", "allocatable", "power", "protected", "controlPlane");
+  private static final Set<String> ALLOCATABLE = Set.of("cpu", "memory", "gpus", "pods");
+  private static final Set<String> POWER =
+      Set.of(
+          "offWatts",
+          "idleWatts",
+          "maxWatts",
+          "transitionWatts",
+          "bootTime",
+          "shutdownTime",
+          "drivers");
+  private static final Set<String> DRIVER = Set.of("driver", "settings");
+  private static final Set<String> TAINT = Set.of("key", "value", "effect");
+  private static final Map<String, TaintEffect> EFFECTS =
+      Map.of(
+          "NoSchedule", TaintEffect.NO_SCHEDULE,
+          "PreferNoSchedule", TaintEffect.PREFER_NO_SCHEDULE,
+          "NoExecute", TaintEffect.NO_EXECUTE);
+  private static final List<String> SECRET_WORDS =
+      List.of("password", "passphrase", "token", "secret");
+  private static final Pattern NODE_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final int DEFAULT_PODS = 110;
+
+  private final DriverRegistry drivers;
+  private final Set<String> secretSchemes;
+
+  NodesSection(ConfigProblems problems, DriverRegistry drivers, Set<String> secretSchemes) {
+    super(problems);
+    this.drivers = drivers;
+    this.secretSchemes = secretSchemes;
+  }
+
+  List<NodeSpec> nodes(JsonNode node, Set<String> declaredPools) {
+    List<NodeSpec> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      error("nodes", "expected a list of nodes, got " + kind(node));
+      return out;
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < node.size(); i++) {
+      NodeSpec spec = node(node.get(i), "nodes[" + i + "]", declaredPools, seen, i);
+      if (spec != null) {
+        out.add(spec);
+      }
+    }
+    return out;
+  }
+
+  NodeSpec node(
+      JsonNode n, String path, Set<String> declaredPools, Map<String, Integer> seen, int index) {
+    if (!object(n, path)) {
+      return null;
+    }
+    int before = errorCount();
+    fields(n, path + ".", NODE);
+    Optional<String> name = text(n, path, "name");
+    if (name.isEmpty() && !n.has("name")) {
+      error(path + ".name", "is required");
+    }
+    name.ifPresent(
+        v -> {
+          if (v.length() > 253 || !NODE_NAME.matcher(v).matches()) {
+            error(
+                path + ".name",
+                "'"
+                    + v
+                    + "' is not a valid node name; use lowercase letters, digits, '-' and '.'"
+                    + " (RFC 1123), at most 253 characters");
+          } else {
+            Integer first = seen.putIfAbsent(v, index);
+            if (first != null) {
+              error(path + ".name", "'" + v + "' is already used by nodes[" + first + "]");
+            }
+          }
+        });
+    String pool = text(n, path, "pool").orElse(EcoKubeConfig.DEFAULT_POOL);
+    if (!declaredPools.contains(pool)) {
+      error(path + ".pool", "'" + pool + "' is not a declared pool; declared: " + declaredPools);
+    }
+    Map<String, String> labels = stringMap(n.get("labels"), path + ".labels");
+    List<Taint> taints = taints(n.get("taints"), path + ".taints");
+    Resources allocatable = allocatable(n.get("allocatable"), path + ".allocatable");
+    PowerProfile profile = PowerProfile.typicalServer();
+    List<DriverSpec> chain = List.of();
+    JsonNode power = n.get("power");
+    if (power != null && !power.isNull() && object(power, path + ".power")) {
+      profile = profile(power, path + ".power");
+      chain = drivers(power.get("drivers"), path + ".power", name.orElse("nodes[" + index + "]"));
+    }
+    boolean prot = bool(n, path, "protected", false);
+    boolean cp = bool(n, path, "controlPlane", false);
+    if (errorCount() != before || name.isEmpty()) {
+      return null;
+    }
+    return new NodeSpec(
+        name.get(), pool, labels, taints, allocatable, profile, new PowerAddress(chain), prot, cp);
+  }
+
+  Resources allocatable(JsonNode n, String path) {
+    if (n == null || n.isNull()) {
+      error(path, "is required (cpu and memory at least)");
+      return Resources.ZERO;
+    }
+    if (!object(n, path)) {
+      return Resources.ZERO;
+    }
+    fields(n, path + ".", ALLOCATABLE);
+    long cpu = quantity(n, path, "cpu", true);
+    long memory = quantity(n, path, "memory", false);
+    int gpus = integer(n, path, "gpus", 0, 0, 1024);
+    int pods = integer(n, path, "pods", DEFAULT_PODS, 1, 100_000);
+    return new Resources(cpu, memory, gpus, pods);
+  }
+
+  long quantity(JsonNode n, String path, String field, boolean cpu) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      error(path + "." + field, "is required");
+      return 0;
+    }
+    if (!v.isValueNode()) {
+      error(path + "." + field, "expected a quantity, got " + kind(v));
+      return 0;
+    }
+    String raw = v.asText();
+    OptionalLong parsed = cpu ? Quantities.cpuMillis(raw) : Quantities.bytes(raw);
+    if (parsed.isEmpty()) {
+      error(
+          path + "." + field,
+          "'"
+              + raw
+              + "' is not a "
+              + (cpu ? "CPU" : "memory")
+              + " quantity; "
+              + (cpu ? Quantities.cpuHint() : Quantities.memoryHint()));
+      return 0;
+    }
+    return parsed.getAsLong();
+  }
+
+  PowerProfile profile(JsonNode n, String path) {
+    fields(n, path + ".", POWER);
+    PowerProfile d = PowerProfile.typicalServer();
+    double off = number(n, path, "offWatts", d.offWatts(), 0, 100_000);
+    double idle = number(n, path, "idleWatts", d.idleWatts(), 0, 100_000);
+    double max = number(n, path, "maxWatts", d.maxWatts(), 0, 100_000);
+    double transition = number(n, path, "transitionWatts", d.transitionWatts(), 0, 100_000);
+    Duration boot = duration(n, path, "bootTime", true).orElse(d.bootTime());
+    Duration shutdown = duration(n, path, "shutdownTime", true).orElse(d.shutdownTime());
+    boolean ok = true;
+    if (!(idle > off)) {
+      error(
+          path + ".idleWatts",
+          "'" + fmt(idle) + "' must be greater than offWatts (" + fmt(off) + ")");
+      ok = false;
+    }
+    if (max < idle) {
+      error(
+          path + ".maxWatts", "'" + fmt(max) + "' must be at least idleWatts (" + fmt(idle) + ")");
+      ok = false;
+    }
+    if (transition < off) {
+      error(
+          path + ".transitionWatts",
+          "'" + fmt(transition) + "' must be at least offWatts (" + fmt(off) + ")");
+      ok = false;
+    }
+    return ok ? new PowerProfile(off, idle, max, transition, boot, shutdown) : d;
+  }
+
+  List<DriverSpec> drivers(JsonNode n, String powerPath, String nodeName) {
+    List<DriverSpec> chain = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return chain;
+    }
+    String path = powerPath + ".drivers";
+    if (!n.isArray()) {
+      error(path, "expected a list of {driver, settings}, got " + kind(n));
+      return chain;
+    }
+    List<Integer> checkable = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      String dp = path + "[" + i + "]";
+      JsonNode d = n.get(i);
+      if (!object(d, dp)) {
+        continue;
+      }
+      fields(d, dp + ".", DRIVER);
+      Optional<String> name = text(d, dp, "driver");
+      if (name.isEmpty()) {
+        if (!d.has("driver")) {
+          error(dp + ".driver", "is required; known drivers: " + drivers.names());
+        }
+        continue;
+      }
+      int before = errorCount();
+      Map<String, String> settings = stringMap(d.get("settings"), dp + ".settings");
+      for (Map.Entry<String, String> s : settings.entrySet()) {
+        if (isSecretKey(s.getKey()) && !isReference(s.getValue())) {
+          error(
+              dp + ".settings." + s.getKey(),
+              "looks like an inline secret (value not shown); write a reference instead: "
+                  + "file:/path/to/secret or env:VARIABLE_NAME");
+        }
+      }
+      chain.add(new DriverSpec(name.get(), settings));
+      if (errorCount() == before) {
+        checkable.add(chain.size() - 1);
+      }
+    }
+    // Only drivers whose settings passed the secret check are built, so an inline secret
+    // never reaches a driver (or a driver's error message).
+    for (int idx : checkable) {
+      DriverSpec spec = chain.get(idx);
+      for (DriverConfigException e : drivers.check(nodeName, List.of(spec))) {
+        String field = e.field().replaceFirst("^drivers\\[0\\]", "drivers[" + idx + "]");
+        error(powerPath + "." + field, e.problem());
+      }
+    }
+    return chain;
+  }
+
+  List<Taint> taints(JsonNode n, String path) {
+    List<Taint> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      error(path, "expected a list of {key, value, effect}, got " + kind(n));
+      return out;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      String tp = path + "[" + i + "]";
+      JsonNode t = n.get(i);
+      if (!object(t, tp)) {
+        continue;
+      }
+      fields(t, tp + ".", TAINT);
+      Optional<String> key = text(t, tp, "key");
+      if (key.isEmpty() && !t.has("key")) {
+        error(tp + ".key", "is required");
+      }
+      String value = text(t, tp, "value").orElse("");
+      Optional<String> effect = text(t, tp, "effect");
+      TaintEffect eff = null;
+      if (effect.isEmpty()) {
+        if (!t.has("effect")) {
+          error(tp + ".effect", "is required; use one of " + new TreeSet<>(EFFECTS.keySet()));
+        }
+      } else {
+        eff = EFFECTS.get(effect.get());
+        if (eff == null) {
+          error(
+              tp + ".effect",
+              "'"
+                  + effect.get()
+                  + "' is not a taint effect; use one of "
+                  + new TreeSet<>(EFFECTS.keySet()));
+        }
+      }
+      if (key.isPresent() && eff != null) {
+        out.add(new Taint(key.get(), value, eff));
+      }
+    }
+    return out;
+  }
+
+  private boolean isSecretKey(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return SECRET_WORDS.stream().anyMatch(k::contains);
+  }
+
+  private boolean isReference(String value) {
+    try {
+      return secretSchemes.contains(SecretRef.parse(value).scheme());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}
