@@ -1,15 +1,14 @@
 package io.ecokube.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecokube.api.text.Suggestions;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads values out of a parsed config tree, recording every problem with its key path instead of
@@ -74,7 +73,7 @@ abstract class ConfigReader {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
-        error(prefix + f, "unknown field; " + suggestion(f, allowed));
+        error(prefix + f, "unknown field; " + Suggestions.hint(f, allowed));
       }
     }
   }
@@ -188,41 +187,6 @@ abstract class ConfigReader {
     }
     error(path + "." + field, "'" + s + "' is not a boolean; use true or false");
     return dflt;
-  }
-
-  static String suggestion(String field, Set<String> allowed) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String a : allowed) {
-      int d = distance(field.toLowerCase(Locale.ROOT), a.toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
-        best = a;
-        bestDistance = d;
-      }
-    }
-    if (best != null && bestDistance <= Math.max(2, best.length() / 3)) {
-      return "did you mean '" + best + "'?";
-    }
-    return "allowed: " + new TreeSet<>(allowed);
-  }
-
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   static String kind(JsonNode n) {

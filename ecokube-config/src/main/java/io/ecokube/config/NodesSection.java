@@ -8,11 +8,13 @@ import io.ecokube.api.node.PowerProfile;
 import io.ecokube.api.node.Resources;
 import io.ecokube.api.node.Taint;
 import io.ecokube.api.node.TaintEffect;
+import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.secret.SecretRef;
 import io.ecokube.core.driver.DriverConfigException;
 import io.ecokube.core.driver.DriverRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +57,9 @@ final class NodesSection extends ConfigReader {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final int DEFAULT_PODS = 110;
 
+  /** Settings that name the machine a driver acts on. */
+  private static final List<String> TARGET_KEYS = List.of("mac", "host", "endpoint");
+
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
 
@@ -74,12 +79,15 @@ final class NodesSection extends ConfigReader {
       return out;
     }
     Map<String, Integer> seen = new HashMap<>();
+    List<String> paths = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       NodeSpec spec = node(node.get(i), "nodes[" + i + "]", declaredPools, seen, i);
       if (spec != null) {
         out.add(spec);
+        paths.add("nodes[" + i + "]");
       }
     }
+    uniqueTargets(out, paths);
     return out;
   }
 
@@ -216,6 +224,7 @@ final class NodesSection extends ConfigReader {
       return chain;
     }
     List<Integer> checkable = new ArrayList<>();
+    int before = errorCount();
     for (int i = 0; i < n.size(); i++) {
       String dp = path + "[" + i + "]";
       JsonNode d = n.get(i);
@@ -230,7 +239,7 @@ final class NodesSection extends ConfigReader {
         }
         continue;
       }
-      int before = errorCount();
+      int beforeSettings = errorCount();
       Map<String, String> settings = stringMap(d.get("settings"), dp + ".settings");
       for (Map.Entry<String, String> s : settings.entrySet()) {
         if (isSecretKey(s.getKey()) && !isReference(s.getValue())) {
@@ -241,18 +250,24 @@ final class NodesSection extends ConfigReader {
         }
       }
       chain.add(new DriverSpec(name.get(), settings));
-      if (errorCount() == before) {
+      if (errorCount() == beforeSettings) {
         checkable.add(chain.size() - 1);
       }
     }
     // Only drivers whose settings passed the secret check are built, so an inline secret
     // never reaches a driver (or a driver's error message).
+    Set<PowerCapability> capabilities = EnumSet.noneOf(PowerCapability.class);
     for (int idx : checkable) {
       DriverSpec spec = chain.get(idx);
-      for (DriverConfigException e : drivers.check(nodeName, List.of(spec))) {
+      DriverRegistry.ChainInspection inspection = drivers.inspect(nodeName, List.of(spec));
+      for (DriverConfigException e : inspection.problems()) {
         String field = e.field().replaceFirst("^drivers\\[0\\]", "drivers[" + idx + "]");
         error(powerPath + "." + field, e.problem());
       }
+      capabilities.addAll(inspection.capabilities());
+    }
+    if (!chain.isEmpty() && checkable.size() == chain.size() && errorCount() == before) {
+      capabilityCheck(path, capabilities);
     }
     return chain;
   }
@@ -300,6 +315,79 @@ final class NodesSection extends ConfigReader {
       }
     }
     return out;
+  }
+
+  /**
+   * A chain that cannot wake its node powers it off for ever; one that cannot power it off drains
+   * it again and again and leaves it cordoned. Neither can work, so both are refused.
+   */
+  private void capabilityCheck(String path, Set<PowerCapability> capabilities) {
+    boolean wakes = capabilities.contains(PowerCapability.POWER_ON);
+    boolean powersOff =
+        capabilities.contains(PowerCapability.POWER_OFF_GRACEFUL)
+            || capabilities.contains(PowerCapability.POWER_OFF_FORCED);
+    if (!wakes) {
+      error(
+          path,
+          "no driver of this chain can power the node on (together they can "
+              + new TreeSet<>(capabilities)
+              + "), so a node powered off would stay off; add one that can, such as wol, ipmi or"
+              + " redfish, or remove the chain to leave the node unmanaged");
+    }
+    if (!powersOff) {
+      error(
+          path,
+          "no driver of this chain can power the node off (together they can "
+              + new TreeSet<>(capabilities)
+              + "), so the node would be drained again and again; add one that can, such as"
+              + " ssh, ipmi or redfish, or remove the chain to leave the node unmanaged");
+    }
+  }
+
+  /**
+   * Refuses a machine that two nodes point at: the power-off of the idle one would turn off the
+   * busy one. A machine is named by a driver and its MAC, host or endpoint (and Redfish system).
+   */
+  void uniqueTargets(List<NodeSpec> nodes, List<String> paths) {
+    Map<String, String> owner = new HashMap<>();
+    for (int n = 0; n < nodes.size(); n++) {
+      NodeSpec node = nodes.get(n);
+      List<DriverSpec> chain = node.address().chain();
+      for (int d = 0; d < chain.size(); d++) {
+        DriverSpec spec = chain.get(d);
+        for (String key : TARGET_KEYS) {
+          String value = spec.settings().get(key);
+          if (value == null) {
+            continue;
+          }
+          String target =
+              spec.driver()
+                  + " "
+                  + normalised(key, value)
+                  + " "
+                  + spec.settings().getOrDefault("system", "");
+          String first = owner.putIfAbsent(target, node.name());
+          if (first != null && !first.equals(node.name())) {
+            error(
+                paths.get(n) + ".power.drivers[" + d + "].settings." + key,
+                "'"
+                    + value
+                    + "' is already the "
+                    + spec.driver()
+                    + " "
+                    + key
+                    + " of node '"
+                    + first
+                    + "'; two nodes on one machine would power each other off");
+          }
+        }
+      }
+    }
+  }
+
+  private static String normalised(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    return key.equals("mac") ? v.replace('-', ':') : v;
   }
 
   private boolean isSecretKey(String key) {

@@ -398,6 +398,18 @@ final class PolicySection extends ConfigReader {
         .ifPresent(cap -> capCheck("engine.clusterPowerCapWatts", cap, "", nodes));
     for (Map.Entry<String, PoolPolicy> e : policy.pools().entrySet()) {
       List<NodeSpec> members = nodes.stream().filter(n -> n.pool().equals(e.getKey())).toList();
+      if (e.getValue().minActive() > members.size()) {
+        error(
+            "pools." + e.getKey() + ".minActive",
+            "'"
+                + e.getValue().minActive()
+                + "' is more than the pool's "
+                + members.size()
+                + (members.size() == 1 ? " node" : " nodes")
+                + ", so the minimum could never be met; lower it to at most "
+                + members.size()
+                + " or add nodes to the pool");
+      }
       e.getValue()
           .powerCapWatts()
           .ifPresent(

@@ -414,4 +414,157 @@ class ConfigLoaderTest {
             "accounting.timeZone: 'Mars/Olympus' is not a time zone; use a region such as"
                 + " Europe/Berlin or UTC");
   }
+
+  private static final String ONE_NODE =
+      """
+      pools:
+        default: {minActive: MIN}
+      nodes:
+        - name: worker-1
+          allocatable: {cpu: "4", memory: 8Gi}
+          power:
+            drivers:
+      CHAIN
+      """;
+
+  private static String oneNode(int minActive, String... chain) {
+    StringBuilder b = new StringBuilder();
+    for (String line : chain) {
+      b.append("        ").append(line).append('\n');
+    }
+    return ONE_NODE.replace("MIN", Integer.toString(minActive)).replace("CHAIN\n", b);
+  }
+
+  @Test
+  void aChainThatCannotWakeIsRefused() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                loader.parse(
+                    oneNode(0, "- {driver: sim, settings: {can: \"off,state\"}}"), "w.yaml"));
+    assertThat(e.errors())
+        .singleElement()
+        .asString()
+        .startsWith("nodes[0].power.drivers: no driver of this chain can power the node on")
+        .contains("add one that can, such as wol, ipmi or redfish");
+  }
+
+  @Test
+  void aChainThatCannotPowerOffIsRefused() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                loader.parse(
+                    oneNode(0, "- {driver: mac-test, settings: {mac: \"aa:bb:cc:dd:ee:01\"}}"),
+                    "o.yaml"));
+    assertThat(e.errors())
+        .singleElement()
+        .asString()
+        .startsWith("nodes[0].power.drivers: no driver of this chain can power the node off")
+        .contains("drained again and again");
+  }
+
+  @Test
+  void aChainThatCanDoBothAcrossItsDriversLoads() {
+    EcoKubeConfig config =
+        loader.parse(
+            oneNode(
+                1,
+                "- {driver: mac-test, settings: {mac: \"aa:bb:cc:dd:ee:01\"}}",
+                "- {driver: sim, settings: {can: \"off,state\"}}"),
+            "ok.yaml");
+    assertThat(config.nodes()).hasSize(1);
+  }
+
+  @Test
+  void minActiveAboveThePoolSizeIsRefused() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> loader.parse(oneNode(2, "- {driver: sim}"), "m.yaml"));
+    assertThat(e.errors())
+        .containsExactly(
+            "pools.default.minActive: '2' is more than the pool's 1 node, so the minimum could"
+                + " never be met; lower it to at most 1 or add nodes to the pool");
+  }
+
+  @Test
+  void aMisspeltDriverSettingIsRefusedWithASuggestion() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                loader.parse(
+                    oneNode(
+                        0,
+                        "- {driver: mac-test, settings: {mack: \"aa:bb:cc:dd:ee:01\"}}",
+                        "- {driver: sim}"),
+                    "k.yaml"));
+    assertThat(e.errors())
+        .containsExactly(
+            "nodes[0].power.drivers[0].settings.mack: is not a setting of driver 'mac-test'; did"
+                + " you mean 'mac'?");
+  }
+
+  @Test
+  void anEmptySecretIsRefusedWithoutItsValue(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("bmc-pass"), "  \n");
+    try (DriverRegistry files =
+        DriverRegistry.builder()
+            .loadServices()
+            .register(new InMemoryCluster(new ManualClock()).driverProvider())
+            .secrets(SecretResolver.standard())
+            .build()) {
+      String yaml =
+          oneNode(
+              0,
+              "- {driver: mac-test, settings: {mac: \"aa:bb:cc:dd:ee:01\", password: \"file:"
+                  + empty
+                  + "\"}}",
+              "- {driver: sim}");
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class, () -> ConfigLoader.using(files).parse(yaml, "s.yaml"));
+      assertThat(e.errors())
+          .singleElement()
+          .asString()
+          .startsWith("nodes[0].power.drivers[0].settings.password: secret file:")
+          .endsWith("is empty; write the secret into it");
+    }
+  }
+
+  @Test
+  void twoNodesOnOneMachineAreRefused() {
+    String yaml =
+        """
+        nodes:
+          - name: worker-1
+            allocatable: {cpu: "4", memory: 8Gi}
+            power:
+              drivers:
+                - {driver: mac-test, settings: {mac: "aa:bb:cc:dd:ee:01"}}
+                - {driver: sim}
+          - name: worker-2
+            allocatable: {cpu: "4", memory: 8Gi}
+            power:
+              drivers:
+                - {driver: mac-test, settings: {mac: "AA:BB:CC:DD:EE:01"}}
+                - {driver: sim}
+        """;
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> loader.parse(yaml, "dup.yaml"));
+    assertThat(e.errors()).isNotEmpty();
+    assertThat(e.problems())
+        .filteredOn(p -> p.path().equals("nodes[1].power.drivers[0].settings.mac"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.problem())
+                  .isEqualTo(
+                      "'AA:BB:CC:DD:EE:01' is already the mac-test mac of node 'worker-1'; two"
+                          + " nodes on one machine would power each other off");
+              assertThat(p.line()).isEqualTo(12);
+            });
+  }
 }

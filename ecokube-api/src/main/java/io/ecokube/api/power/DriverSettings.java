@@ -139,11 +139,16 @@ public final class DriverSettings {
     } catch (IllegalArgumentException e) {
       throw error(key, e.getMessage());
     }
+    Secret secret;
     try {
-      return Optional.of(secrets.resolve(ref));
+      secret = secrets.resolve(ref);
     } catch (RuntimeException e) {
       throw error(key, "cannot read secret " + ref + ": " + e.getMessage());
     }
+    if (secret.isEmpty()) {
+      throw error(key, "secret " + ref + " is empty; write the secret into it");
+    }
+    return Optional.of(secret);
   }
 
   /** A secret that must be present. */

@@ -1,5 +1,7 @@
 package io.ecokube.api.power;
 
+import java.util.Set;
+
 /**
  * The {@link java.util.ServiceLoader} entry point of a power driver. A plugin jar lists its
  * implementation in {@code META-INF/services/io.ecokube.api.power.PowerDriverProvider}; config
@@ -21,4 +23,14 @@ public interface PowerDriverProvider {
    * @throws DriverSettingsException when a setting is missing or invalid
    */
   PowerDriver create(DriverContext context);
+
+  /**
+   * Every setting key this driver understands. When the set is not empty, a node's settings with
+   * any other key are rejected at load with a "did you mean" hint, so that a misspelt key (say
+   * {@code strict-host-key-cheking: false}) is never silently ignored. The default, an empty set,
+   * declares nothing and skips the check.
+   */
+  default Set<String> settingKeys() {
+    return Set.of();
+  }
 }

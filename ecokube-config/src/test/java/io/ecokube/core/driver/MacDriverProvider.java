@@ -25,6 +25,11 @@ public final class MacDriverProvider implements PowerDriverProvider {
   }
 
   @Override
+  public Set<String> settingKeys() {
+    return Set.of("mac", "password");
+  }
+
+  @Override
   public PowerDriver create(DriverContext context) {
     String mac = context.settings().requireString("mac");
     if (!mac.matches("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}")) {

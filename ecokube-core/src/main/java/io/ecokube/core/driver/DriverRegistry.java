@@ -6,12 +6,15 @@ import io.ecokube.api.node.PowerAddress;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.DriverSettings;
 import io.ecokube.api.power.DriverSettingsException;
+import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
 import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.text.Suggestions;
 import io.ecokube.api.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +22,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,15 +97,50 @@ public final class DriverRegistry implements AutoCloseable {
    * and closed again. Returns every problem, one per driver at most.
    */
   public List<DriverConfigException> check(String node, List<DriverSpec> chain) {
+    return inspect(node, chain).problems();
+  }
+
+  /**
+   * Checks a chain as {@link #check} does and also reports what the drivers that could be built can
+   * do together, so a caller can refuse a chain that can never wake its node or never power it off.
+   */
+  public ChainInspection inspect(String node, List<DriverSpec> chain) {
     List<DriverConfigException> problems = new ArrayList<>();
+    Set<PowerCapability> capabilities = EnumSet.noneOf(PowerCapability.class);
     for (int i = 0; i < chain.size(); i++) {
-      try {
-        create(node, i, chain.get(i)).close();
+      try (PowerDriver driver = create(node, i, chain.get(i))) {
+        capabilities.addAll(driver.capabilities());
       } catch (DriverConfigException e) {
         problems.add(e);
       }
     }
-    return problems;
+    return new ChainInspection(problems, capabilities);
+  }
+
+  /**
+   * What {@link #inspect} found.
+   *
+   * @param problems one per driver that could not be built
+   * @param capabilities the union of the capabilities of the drivers that could be built
+   */
+  public record ChainInspection(
+      List<DriverConfigException> problems, Set<PowerCapability> capabilities) {
+    /** Copies. */
+    public ChainInspection {
+      problems = List.copyOf(problems);
+      capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(capabilities);
+    }
+
+    /** True when some driver can power the node on. */
+    public boolean canWake() {
+      return capabilities.contains(PowerCapability.POWER_ON);
+    }
+
+    /** True when some driver can power the node off, gracefully or by force. */
+    public boolean canPowerOff() {
+      return capabilities.contains(PowerCapability.POWER_OFF_GRACEFUL)
+          || capabilities.contains(PowerCapability.POWER_OFF_FORCED);
+    }
   }
 
   private List<PowerDriver> build(String node, List<DriverSpec> chain) {
@@ -128,6 +167,20 @@ public final class DriverRegistry implements AutoCloseable {
               + "' is not a known power driver; known: "
               + names()
               + " (add the driver's jar to the class path)");
+    }
+    Set<String> known = provider.settingKeys();
+    if (!known.isEmpty()) {
+      for (String key : new TreeSet<>(spec.settings().keySet())) {
+        if (!known.contains(key)) {
+          throw new DriverConfigException(
+              node,
+              "drivers[" + index + "].settings." + key,
+              "is not a setting of driver '"
+                  + spec.driver()
+                  + "'; "
+                  + Suggestions.hint(key, known));
+        }
+      }
     }
     DriverSettings settings = new DriverSettings(node, spec.settings(), secrets);
     try {

@@ -68,4 +68,9 @@ public final class ScriptPowerDriverProvider implements PowerDriverProvider {
     }
     return new ScriptPowerDriver(context.node(), on, off, forceOff, status, timeout, env);
   }
+
+  @Override
+  public Set<String> settingKeys() {
+    return Set.of("on", "off", "force-off", "status", "timeout");
+  }
 }

@@ -3,6 +3,7 @@ package io.ecokube.power.ipmi;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,5 +34,10 @@ public final class IpmiPowerDriverProvider implements PowerDriverProvider {
           settings.endpoint());
     }
     return new IpmiPowerDriver(context.node(), settings, context.clock());
+  }
+
+  @Override
+  public Set<String> settingKeys() {
+    return IpmiSettings.KEYS;
   }
 }

@@ -3,6 +3,7 @@ package io.ecokube.power.redfish;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import java.util.Set;
 
 /**
  * The {@code redfish} power driver provider, found through {@link java.util.ServiceLoader}. It
@@ -23,5 +24,10 @@ public final class RedfishDriverProvider implements PowerDriverProvider {
   public PowerDriver create(DriverContext context) {
     return new RedfishDriver(
         context.node(), RedfishSettings.from(context.settings()), context.clock());
+  }
+
+  @Override
+  public Set<String> settingKeys() {
+    return RedfishSettings.KEYS;
   }
 }

@@ -108,6 +108,27 @@ public record RedfishSettings(
   /** Setting key: task-monitor poll interval. */
   public static final String TASK_POLL_INTERVAL = "taskPollInterval";
 
+  /** Every setting key of this driver, declared to the registry so that typos are rejected. */
+  public static final Set<String> KEYS =
+      Set.of(
+          ENDPOINT,
+          USERNAME,
+          PASSWORD,
+          SYSTEM,
+          CHASSIS,
+          AUTH,
+          TRUST_STORE,
+          TRUST_STORE_PASSWORD,
+          TLS_VERIFY,
+          CONNECT_TIMEOUT,
+          REQUEST_TIMEOUT,
+          OPERATION_TIMEOUT,
+          RETRIES,
+          RETRY_BACKOFF,
+          RETRY_BACKOFF_MAX,
+          TASK_TIMEOUT,
+          TASK_POLL_INTERVAL);
+
   /** Validates the settings. */
   public RedfishSettings {
     Objects.requireNonNull(endpoint, "endpoint");

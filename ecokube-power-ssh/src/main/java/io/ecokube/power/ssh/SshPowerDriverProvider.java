@@ -3,6 +3,7 @@ package io.ecokube.power.ssh;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import java.util.Set;
 
 /**
  * The {@code ssh} driver: powers nodes off with a shutdown command over SSH and reads power state
@@ -25,5 +26,10 @@ public final class SshPowerDriverProvider implements PowerDriverProvider {
   public PowerDriver create(DriverContext context) {
     return new SshPowerDriver(
         context.node(), SshSettings.from(context.settings()), context.clock());
+  }
+
+  @Override
+  public Set<String> settingKeys() {
+    return SshSettings.KEYS;
   }
 }

@@ -5,6 +5,7 @@ import io.ecokube.api.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +47,28 @@ record SshSettings(
 
   static final String DEFAULT_COMMAND = "sudo systemctl poweroff";
   static final String DEFAULT_FORCED_COMMAND = "sudo systemctl poweroff --force --force";
+
+  /** Every setting key of this driver, declared to the registry so that typos are rejected. */
+  public static final Set<String> KEYS =
+      Set.of(
+          HOST,
+          PORT,
+          USER,
+          PRIVATE_KEY,
+          PRIVATE_KEY_PASSPHRASE,
+          PASSWORD,
+          KNOWN_HOSTS,
+          STRICT_HOST_KEY_CHECKING,
+          COMMAND,
+          FORCED_COMMAND,
+          CONNECT_TIMEOUT,
+          COMMAND_TIMEOUT,
+          PROBE_TIMEOUT,
+          OFF_AFTER_FAILED_PROBES,
+          SHUTDOWN_GRACE,
+          DEFAULT_COMMAND,
+          DEFAULT_FORCED_COMMAND);
+
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);

@@ -3,6 +3,7 @@ package io.ecokube.power.wol;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import java.util.Set;
 
 /**
  * The {@code wol} driver: wakes nodes with Wake-on-LAN magic packets. Settings are validated here,
@@ -24,5 +25,10 @@ public final class WakeOnLanDriverProvider implements PowerDriverProvider {
   public PowerDriver create(DriverContext context) {
     return new WakeOnLanDriver(
         context.node(), WolSettings.from(context.settings()), d -> Thread.sleep(d.toMillis()));
+  }
+
+  @Override
+  public Set<String> settingKeys() {
+    return WolSettings.KEYS;
   }
 }

@@ -4,6 +4,7 @@ import io.ecokube.api.power.DriverSettings;
 import io.ecokube.api.power.DriverSettingsException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,20 @@ record WolSettings(
   static final String SECUREON_PASSWORD = "secureon-password";
 
   static final String DEFAULT_ADDRESS = "255.255.255.255";
+
+  /** Every setting key of this driver, declared to the registry so that typos are rejected. */
+  public static final Set<String> KEYS =
+      Set.of(
+          MAC,
+          ADDRESS,
+          PORT,
+          REPEAT,
+          INTERVAL,
+          SOURCE_ADDRESS,
+          SOURCE_INTERFACE,
+          SECUREON_PASSWORD,
+          DEFAULT_ADDRESS);
+
   static final int DEFAULT_PORT = 9;
   static final int DEFAULT_REPEAT = 3;
   static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);

@@ -140,4 +140,9 @@ public final class SimulatedDriverProvider implements PowerDriverProvider {
           "node is not part of the in-memory cluster; add it before driving its power");
     }
   }
+
+  @Override
+  public Set<String> settingKeys() {
+    return Set.of("bootTime", "shutdownTime", "failure", "unreachableCalls", "can");
+  }
 }
