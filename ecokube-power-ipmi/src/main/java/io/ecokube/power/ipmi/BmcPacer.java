@@ -4,14 +4,12 @@ import io.ecokube.api.time.Clock;
 import io.ecokube.power.ipmi.rmcp.ExchangePacer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps a minimum interval between the starts of two requests to one BMC, because many BMCs
- * misbehave or crash under bursts. All drivers and meters that talk to the same {@code host:port}
- * in this JVM share one pacer through {@link #shared}; a caller that must wait holds the pacer, so
+ * misbehave or crash under bursts. The drivers that talk to the same {@code host:port} share one
+ * pacer through their provider's {@link BmcPacers}; a caller that must wait holds the pacer, so
  * requests to one BMC also queue up in order.
  */
 final class BmcPacer implements ExchangePacer {
@@ -26,8 +24,6 @@ final class BmcPacer implements ExchangePacer {
     Sleeper REAL = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
   }
 
-  private static final Map<String, BmcPacer> SHARED = new ConcurrentHashMap<>();
-
   private final Clock clock;
   private final Sleeper sleeper;
   private Duration interval;
@@ -39,17 +35,8 @@ final class BmcPacer implements ExchangePacer {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
 
-  /**
-   * The pacer of one BMC. When several nodes' settings name the same BMC with different intervals,
-   * the longest wins: the BMC's tolerance does not depend on who is asking.
-   */
-  static BmcPacer shared(String endpoint, Duration interval, Clock clock) {
-    BmcPacer p = SHARED.computeIfAbsent(endpoint, e -> new BmcPacer(interval, clock, Sleeper.REAL));
-    p.atLeast(interval);
-    return p;
-  }
-
-  private synchronized void atLeast(Duration d) {
+  /** Raises the interval to {@code d} if that is longer. */
+  synchronized void atLeast(Duration d) {
     if (d.compareTo(interval) > 0) {
       interval = d;
     }

@@ -60,18 +60,20 @@ public final class IpmiPowerDriver implements PowerDriver {
   private boolean closed;
 
   /**
-   * Creates a driver; no network I/O happens until the first call.
+   * Creates a driver with a pacer of its own; no network I/O happens until the first call. Nodes
+   * that share one BMC should get their drivers from one {@link IpmiPowerDriverProvider} instead,
+   * so that their requests to that BMC are paced together.
    *
    * @param node the node's name, for messages
    * @param settings the validated settings
-   * @param clock measures session idle time
+   * @param clock measures session idle time and command spacing
    */
   public IpmiPowerDriver(String node, IpmiSettings settings, Clock clock) {
     this(
         node,
         settings,
         clock,
-        BmcPacer.shared(settings.endpoint(), settings.minCommandInterval(), clock));
+        new BmcPacer(settings.minCommandInterval(), clock, BmcPacer.Sleeper.REAL));
   }
 
   IpmiPowerDriver(String node, IpmiSettings settings, Clock clock, ExchangePacer pacer) {

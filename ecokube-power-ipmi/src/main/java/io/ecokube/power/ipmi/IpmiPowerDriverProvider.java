@@ -10,12 +10,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code ipmi} driver's {@link java.util.ServiceLoader} entry point. Settings are listed in
  * {@link IpmiSettings}; creating a driver validates them and does no network I/O.
+ *
+ * <p>The drivers one provider creates for nodes behind the same BMC ({@code host:port}) share one
+ * pacer, which keeps {@code minCommandInterval} between their requests; drivers of different
+ * providers never wait for each other.
  */
 public final class IpmiPowerDriverProvider implements PowerDriverProvider {
   private static final Logger log = LoggerFactory.getLogger(IpmiPowerDriverProvider.class);
 
+  private final BmcPacers pacers;
+
   /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
-  public IpmiPowerDriverProvider() {}
+  public IpmiPowerDriverProvider() {
+    this(BmcPacer.Sleeper.REAL);
+  }
+
+  /** A provider whose pacers wait with the given sleeper: virtual waiting in tests. */
+  IpmiPowerDriverProvider(BmcPacer.Sleeper sleeper) {
+    this.pacers = new BmcPacers(sleeper);
+  }
 
   @Override
   public String name() {
@@ -33,7 +46,11 @@ public final class IpmiPowerDriverProvider implements PowerDriverProvider {
           context.node(),
           settings.endpoint());
     }
-    return new IpmiPowerDriver(context.node(), settings, context.clock());
+    return new IpmiPowerDriver(
+        context.node(),
+        settings,
+        context.clock(),
+        pacers.forBmc(settings.endpoint(), settings.minCommandInterval(), context.clock()));
   }
 
   @Override

@@ -54,12 +54,35 @@ class BmcPacerTest {
 
   @Test
   void nodesSharingABmcShareOnePacerWithTheLongestInterval() {
-    String endpoint = "shared-bmc.test:" + System.nanoTime();
-    BmcPacer a = BmcPacer.shared(endpoint, Duration.ofMillis(50), clock);
-    BmcPacer b = BmcPacer.shared(endpoint, Duration.ofMillis(200), clock);
+    BmcPacers pacers = new BmcPacers(sleeper);
+    BmcPacer a = pacers.forBmc("bmc-1.test:623", Duration.ofMillis(50), clock);
+    BmcPacer b = pacers.forBmc("bmc-1.test:623", Duration.ofMillis(200), clock);
     assertThat(b).isSameAs(a);
     assertThat(a.interval()).isEqualTo(Duration.ofMillis(200));
-    BmcPacer.shared(endpoint, Duration.ofMillis(10), clock);
+    pacers.forBmc("bmc-1.test:623", Duration.ofMillis(10), clock);
     assertThat(a.interval()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void otherBmcsHaveTheirOwnPacer() throws Exception {
+    BmcPacers pacers = new BmcPacers(sleeper);
+    BmcPacer one = pacers.forBmc("bmc-1.test:623", Duration.ofMillis(100), clock);
+    BmcPacer other = pacers.forBmc("bmc-2.test:623", Duration.ofMillis(100), clock);
+    one.awaitTurn();
+    other.awaitTurn();
+    assertThat(other).isNotSameAs(one);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void twoSetsOfPacersShareNothing() throws Exception {
+    BmcPacer first = new BmcPacers(sleeper).forBmc("bmc-1.test:623", Duration.ofMillis(100), clock);
+    BmcPacer second =
+        new BmcPacers(sleeper).forBmc("bmc-1.test:623", Duration.ofMillis(300), clock);
+    first.awaitTurn();
+    second.awaitTurn();
+    assertThat(second).isNotSameAs(first);
+    assertThat(first.interval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(sleeps).isEmpty();
   }
 }
