@@ -122,7 +122,9 @@ public final class ConfigLoader {
     declared.add(EcoKubeConfig.DEFAULT_POOL);
     List<NodeSpec> nodes =
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
-    if (built != null) {
+    // The admission checks count nodes; with a node dropped for its own errors they would add
+    // misleading ones (a pool "too small" only because its node was invalid).
+    if (built != null && problems.count() == 0) {
       policy.admission(built, nodes);
     }
     if (problems.count() > 0) {

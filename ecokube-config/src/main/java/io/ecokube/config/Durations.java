@@ -15,7 +15,8 @@ public final class Durations {
   private static final Pattern SHORT = Pattern.compile("([0-9]+)\\s*(ms|s|m|h|d)");
 
   /** For messages: the accepted forms. */
-  static final String HINT = "use e.g. 500ms, 30s, 10m, 2h, 1d or PT30S";
+  /** What a duration looks like, for error messages. */
+  public static final String HINT = "use e.g. 500ms, 30s, 10m, 2h, 1d or PT30S";
 
   private Durations() {}
 

@@ -398,7 +398,10 @@ final class PolicySection extends ConfigReader {
         .ifPresent(cap -> capCheck("engine.clusterPowerCapWatts", cap, "", nodes));
     for (Map.Entry<String, PoolPolicy> e : policy.pools().entrySet()) {
       List<NodeSpec> members = nodes.stream().filter(n -> n.pool().equals(e.getKey())).toList();
-      if (e.getValue().minActive() > members.size()) {
+      // Nodes that the config does not list join the default pool at run time (every node of a
+      // Kubernetes cluster), so only a named pool's size is known here.
+      if (!e.getKey().equals(EcoKubeConfig.DEFAULT_POOL)
+          && e.getValue().minActive() > members.size()) {
         error(
             "pools." + e.getKey() + ".minActive",
             "'"

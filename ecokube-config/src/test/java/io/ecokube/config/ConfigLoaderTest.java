@@ -479,14 +479,23 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void minActiveAboveThePoolSizeIsRefused() {
-    ConfigException e =
-        catchThrowableOfType(
-            ConfigException.class, () -> loader.parse(oneNode(2, "- {driver: sim}"), "m.yaml"));
+  void minActiveAboveANamedPoolsSizeIsRefused() {
+    String yaml =
+        oneNode(0, "- {driver: sim}")
+            .replace("pools:\n", "pools:\n  batch: {minActive: 2}\n")
+            .replace("  - name: worker-1\n", "  - name: worker-1\n    pool: batch\n");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse(yaml, "m"));
     assertThat(e.errors())
         .containsExactly(
-            "pools.default.minActive: '2' is more than the pool's 1 node, so the minimum could"
+            "pools.batch.minActive: '2' is more than the pool's 1 node, so the minimum could"
                 + " never be met; lower it to at most 1 or add nodes to the pool");
+  }
+
+  @Test
+  void theDefaultPoolMayAskForMoreThanTheListedNodes() {
+    // Nodes the config does not list (the rest of a Kubernetes cluster) join the default pool.
+    assertThat(loader.parse(oneNode(3, "- {driver: sim}"), "d").policy().pools())
+        .containsKey("default");
   }
 
   @Test

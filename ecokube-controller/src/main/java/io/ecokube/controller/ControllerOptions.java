@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The controller's command line.
+ * What the controller runs with, as {@code ecokube-controller run} parses it ({@link
+ * EcoKubeCommand}).
  *
  * @param config the Eco-Kube config file (nodes, policy)
  * @param kubeconfig a kubeconfig file; empty: in-cluster when running in a pod, else the default
@@ -48,103 +49,16 @@ public record ControllerOptions(
     taskTemplates = Map.copyOf(taskTemplates);
     if (taskEventsBootstrap.isPresent() && taskTemplates.isEmpty()) {
       throw new IllegalArgumentException(
-          "--task-events needs at least one --task-template WORKLOAD=PODTEMPLATE\n" + USAGE);
+          "--task-events needs at least one --task-template WORKLOAD=PODTEMPLATE");
     }
     if (taskEventsBootstrap.isEmpty() && !taskTemplates.isEmpty()) {
-      throw new IllegalArgumentException(
-          "--task-template needs --task-events BOOTSTRAP_SERVERS\n" + USAGE);
+      throw new IllegalArgumentException("--task-template needs --task-events BOOTSTRAP_SERVERS");
     }
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("--http-port must be 0..65535, got " + httpPort);
     }
     if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("--interval-seconds must be > 0");
-    }
-  }
-
-  static final String USAGE =
-      "usage: KubernetesController --config FILE [--kubeconfig FILE] [--namespace NS]\n"
-          + "         [--identity NAME] [--http-port 8080] [--interval-seconds 10] [--dry-run]\n"
-          + "         [--task-events BOOTSTRAP_SERVERS [--task-topic ecokube-tasks] [--task-namespace NS]\n"
-          + "          --task-template WORKLOAD=PODTEMPLATE ...]\n"
-          + "  NS defaults to $POD_NAMESPACE or 'ecokube'; NAME to $POD_NAME or the host name.\n"
-          + "  --task-events runs scale events from that Kafka topic as worker pods (task pods).";
-
-  /**
-   * Parses the arguments.
-   *
-   * @param env the environment (POD_NAMESPACE, POD_NAME, HOSTNAME)
-   * @throws IllegalArgumentException naming the bad argument, with the usage
-   */
-  public static ControllerOptions parse(String[] args, Map<String, String> env) {
-    Path config = null;
-    Path kubeconfig = null;
-    String namespace = env.getOrDefault("POD_NAMESPACE", "ecokube");
-    String identity = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "ecokube-local"));
-    int port = 8080;
-    long interval = 10;
-    boolean dryRun = false;
-    String taskEvents = null;
-    String taskTopic = "ecokube-tasks";
-    String taskNamespace = null;
-    Map<String, String> templates = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--dry-run" -> dryRun = true;
-        case "--config" -> config = Path.of(value(args, ++i, a));
-        case "--kubeconfig" -> kubeconfig = Path.of(value(args, ++i, a));
-        case "--namespace" -> namespace = value(args, ++i, a);
-        case "--identity" -> identity = value(args, ++i, a);
-        case "--http-port" -> port = number(value(args, ++i, a), a);
-        case "--interval-seconds" -> interval = number(value(args, ++i, a), a);
-        case "--task-events" -> taskEvents = value(args, ++i, a);
-        case "--task-topic" -> taskTopic = value(args, ++i, a);
-        case "--task-namespace" -> taskNamespace = value(args, ++i, a);
-        case "--task-template" -> {
-          String t = value(args, ++i, a);
-          int eq = t.indexOf('=');
-          if (eq <= 0 || eq == t.length() - 1) {
-            throw new IllegalArgumentException(
-                "--task-template takes WORKLOAD=PODTEMPLATE, got '" + t + "'\n" + USAGE);
-          }
-          if (templates.put(t.substring(0, eq), t.substring(eq + 1)) != null) {
-            throw new IllegalArgumentException(
-                "--task-template names workload '" + t.substring(0, eq) + "' twice\n" + USAGE);
-          }
-        }
-        default -> throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
-      }
-    }
-    if (config == null) {
-      throw new IllegalArgumentException("--config is required\n" + USAGE);
-    }
-    return new ControllerOptions(
-        config,
-        Optional.ofNullable(kubeconfig),
-        namespace,
-        identity,
-        port,
-        Duration.ofSeconds(interval),
-        dryRun,
-        Optional.ofNullable(taskEvents),
-        taskTopic,
-        taskNamespace == null ? namespace : taskNamespace,
-        templates);
-  }
-
-  private static String value(String[] args, int i, String flag) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
-    }
-    return args[i];
-  }
-
-  private static int number(String v, String flag) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " must be a number, got '" + v + "'\n" + USAGE);
+      throw new IllegalArgumentException("--interval must be positive");
     }
   }
 }

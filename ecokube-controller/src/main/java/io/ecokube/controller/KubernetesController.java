@@ -51,7 +51,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -356,30 +355,10 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   /**
-   * Runs the controller until SIGTERM/SIGINT.
-   *
-   * @param args see {@link ControllerOptions#USAGE}
+   * The program: {@code run} (the controller, until SIGTERM/SIGINT) or {@code validate}; see {@link
+   * EcoKubeCommand}.
    */
-  public static void main(String[] args) throws Exception {
-    ControllerOptions options;
-    try {
-      options = ControllerOptions.parse(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    KubernetesController controller = new KubernetesController(options);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  controller.close();
-                  stopped.countDown();
-                },
-                "ecokube-shutdown"));
-    controller.start();
-    stopped.await();
+  public static void main(String[] args) {
+    EcoKubeCommand.main(args);
   }
 }
