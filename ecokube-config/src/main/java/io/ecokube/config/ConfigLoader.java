@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Set<String> TOP =
-      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses");
+      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses", "demand");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -122,6 +123,8 @@ public final class ConfigLoader {
     declared.add(EcoKubeConfig.DEFAULT_POOL);
     List<NodeSpec> nodes =
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
+    Optional<KafkaDemand> kafka =
+        new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -130,7 +133,7 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings());
+    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka);
   }
 
   /** The parser's explanation on one line, without its source excerpts and caret markers. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -187,6 +188,33 @@ abstract class ConfigReader {
     }
     error(path + "." + field, "'" + s + "' is not a boolean; use true or false");
     return dflt;
+  }
+
+  /** A required CPU (millis) or memory (bytes) quantity in Kubernetes notation. */
+  long quantity(JsonNode n, String path, String field, boolean cpu) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      error(path + "." + field, "is required");
+      return 0;
+    }
+    if (!v.isValueNode()) {
+      error(path + "." + field, "expected a quantity, got " + kind(v));
+      return 0;
+    }
+    String raw = v.asText();
+    OptionalLong parsed = cpu ? Quantities.cpuMillis(raw) : Quantities.bytes(raw);
+    if (parsed.isEmpty()) {
+      error(
+          path + "." + field,
+          "'"
+              + raw
+              + "' is not a "
+              + (cpu ? "CPU" : "memory")
+              + " quantity; "
+              + (cpu ? Quantities.cpuHint() : Quantities.memoryHint()));
+      return 0;
+    }
+    return parsed.getAsLong();
   }
 
   static String kind(JsonNode n) {

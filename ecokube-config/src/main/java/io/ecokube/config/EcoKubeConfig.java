@@ -5,6 +5,7 @@ import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.policy.EnginePolicy;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,9 +18,14 @@ import java.util.TreeSet;
  * @param accounting PUE, price and grid intensity for cost and carbon (flat or by hour)
  * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
  *     path: problem}
+ * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  */
 public record EcoKubeConfig(
-    List<NodeSpec> nodes, EnginePolicy policy, Tariff accounting, List<String> warnings) {
+    List<NodeSpec> nodes,
+    EnginePolicy policy,
+    Tariff accounting,
+    List<String> warnings,
+    Optional<KafkaDemand> kafkaDemand) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -29,6 +35,13 @@ public record EcoKubeConfig(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(accounting, "accounting");
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
+    Objects.requireNonNull(kafkaDemand, "kafkaDemand");
+  }
+
+  /** A config with no demand source but pending pods. */
+  public EcoKubeConfig(
+      List<NodeSpec> nodes, EnginePolicy policy, Tariff accounting, List<String> warnings) {
+    this(nodes, policy, accounting, warnings, Optional.empty());
   }
 
   /** A config without warnings. */
@@ -44,7 +57,7 @@ public record EcoKubeConfig(
   }
 
   /** A node by name. */
-  public java.util.Optional<NodeSpec> node(String name) {
+  public Optional<NodeSpec> node(String name) {
     return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
   }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -155,32 +154,6 @@ final class NodesSection extends ConfigReader {
     int gpus = integer(n, path, "gpus", 0, 0, 1024);
     int pods = integer(n, path, "pods", DEFAULT_PODS, 1, 100_000);
     return new Resources(cpu, memory, gpus, pods);
-  }
-
-  long quantity(JsonNode n, String path, String field, boolean cpu) {
-    JsonNode v = n.get(field);
-    if (v == null || v.isNull()) {
-      error(path + "." + field, "is required");
-      return 0;
-    }
-    if (!v.isValueNode()) {
-      error(path + "." + field, "expected a quantity, got " + kind(v));
-      return 0;
-    }
-    String raw = v.asText();
-    OptionalLong parsed = cpu ? Quantities.cpuMillis(raw) : Quantities.bytes(raw);
-    if (parsed.isEmpty()) {
-      error(
-          path + "." + field,
-          "'"
-              + raw
-              + "' is not a "
-              + (cpu ? "CPU" : "memory")
-              + " quantity; "
-              + (cpu ? Quantities.cpuHint() : Quantities.memoryHint()));
-      return 0;
-    }
-    return parsed.getAsLong();
   }
 
   PowerProfile profile(JsonNode n, String path) {

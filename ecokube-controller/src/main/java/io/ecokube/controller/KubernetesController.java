@@ -17,6 +17,8 @@ import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.demand.KafkaDemandFeed;
+import io.ecokube.controller.demand.KafkaDemandWiring;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
@@ -27,6 +29,7 @@ import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
+import io.ecokube.kubernetes.KubernetesWorkloadScaler;
 import io.ecokube.kubernetes.NodeAnnotationStateStore;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
 import io.ecokube.kubernetes.task.TaskPodRunner;
@@ -50,6 +53,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +90,7 @@ public final class KubernetesController implements AutoCloseable {
   private DriverRegistry drivers;
   private TaskPodRunner tasks;
   private ScaleEventConsumer taskEvents;
+  private KafkaDemandFeed kafkaDemand;
 
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
@@ -213,6 +218,26 @@ public final class KubernetesController implements AutoCloseable {
       store = new NodeAnnotationStateStore(client);
       b.drivers(drivers::chainFor).listener(events);
     }
+    if (config.kafkaDemand().isPresent()) {
+      // Lag becomes desired replicas, and replicas that do not fit become wakes in the same
+      // reconcile: the backlog wakes nodes before any pod exists.
+      kafkaDemand =
+          KafkaDemandWiring.start(
+              config.kafkaDemand().get(),
+              secrets,
+              Clock.system(),
+              dryRun
+                  ? Optional.empty()
+                  : Optional.of(
+                      new KubernetesWorkloadScaler(
+                          client, KubernetesWorkloadScaler.Mode.SUBRESOURCE)),
+              d -> {});
+      b.demand(kafkaDemand::latest);
+      LOG.info(
+          "{}: backlog of {} workload(s) from Kafka is demand",
+          options.identity(),
+          config.kafkaDemand().get().workloads().size());
+    }
     engine = b.actuator(actuator).stateStore(store).build();
     engine.start();
     if (!dryRun && options.taskEventsBootstrap().isPresent()) {
@@ -259,6 +284,10 @@ public final class KubernetesController implements AutoCloseable {
     if (tasks != null) {
       tasks.close();
       tasks = null;
+    }
+    if (kafkaDemand != null) {
+      kafkaDemand.close();
+      kafkaDemand = null;
     }
     if (engine != null) {
       engine.close();

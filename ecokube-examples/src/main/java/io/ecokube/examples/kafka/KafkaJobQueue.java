@@ -6,6 +6,7 @@ import io.ecokube.kafka.lag.KafkaLagSettings;
 import io.ecokube.kafka.lag.KafkaLagSource;
 import io.ecokube.sim.Job;
 import io.ecokube.sim.JobQueue;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

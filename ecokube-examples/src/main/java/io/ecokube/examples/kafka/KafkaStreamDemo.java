@@ -9,6 +9,7 @@ import io.ecokube.api.time.Clock;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.core.workload.LagScalingPolicy;
 import io.ecokube.kafka.lag.KafkaLagSettings;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

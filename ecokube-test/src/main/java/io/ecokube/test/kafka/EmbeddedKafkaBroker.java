@@ -1,4 +1,4 @@
-package io.ecokube.examples.kafka;
+package io.ecokube.test.kafka;
 
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka cluster in KRaft mode (combined broker and controller) inside this JVM,
- * listening on loopback, so the demo needs nothing installed but a JDK. Built on Kafka's own test
- * kit ({@code kafka-test-common-runtime}); its data lives in a temporary directory deleted on
- * close.
+ * listening on loopback, so the demo and tests need nothing installed but a JDK. Built on Kafka's
+ * own test kit ({@code kafka-test-common-runtime}); its data lives in a temporary directory deleted
+ * on close.
  *
  * <p>Kafka's server code ends the process through {@link Exit} on a fatal fault. This class
  * replaces those procedures before the broker starts, so such a fault is logged with its status and
