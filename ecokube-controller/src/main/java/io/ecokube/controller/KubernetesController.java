@@ -19,12 +19,14 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
+import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
 import io.ecokube.kafka.events.DeduplicatingScaleEventHandler;
 import io.ecokube.kafka.events.ScaleEventConsumer;
 import io.ecokube.kafka.events.ScaleEventConsumerSettings;
+import io.ecokube.kubernetes.ConfigMapState;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
@@ -55,6 +57,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +96,13 @@ public final class KubernetesController implements AutoCloseable {
   private TaskPodRunner tasks;
   private ScaleEventConsumer taskEvents;
   private KafkaDemandFeed kafkaDemand;
+
+  /** The ConfigMap, in the controller's namespace, that keeps state across restarts. */
+  static final String STATE_CONFIG_MAP = "ecokube-state";
+
+  private final LedgerStore ledgerStore;
+  private boolean ledgerContinued;
+  private ScheduledExecutorService stateSaver;
 
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
@@ -131,6 +143,10 @@ public final class KubernetesController implements AutoCloseable {
               1000);
     }
     this.ledger = EnergyLedger.builder(Clock.system()).tariff(config.accounting()).build();
+    this.ledgerStore =
+        options.dryRun()
+            ? null
+            : new LedgerStore(new ConfigMapState(client, options.namespace(), STATE_CONFIG_MAP));
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
@@ -194,6 +210,9 @@ public final class KubernetesController implements AutoCloseable {
     drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
     NodeStateStore store;
+    if (!dryRun) {
+      continueLedger();
+    }
     registerNodesInLedger();
     EcoKubeEngine.Builder b =
         EcoKubeEngine.builder()
@@ -239,6 +258,17 @@ public final class KubernetesController implements AutoCloseable {
           config.kafkaDemand().get().workloads().size());
     }
     engine = b.actuator(actuator).stateStore(store).build();
+    if (!dryRun) {
+      stateSaver =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "ecokube-state-saver");
+                t.setDaemon(true);
+                return t;
+              });
+      long period = options.interval().toMillis();
+      stateSaver.scheduleWithFixedDelay(this::saveLedger, period, period, TimeUnit.MILLISECONDS);
+    }
     engine.start();
     if (!dryRun && options.taskEventsBootstrap().isPresent()) {
       startTaskPods();
@@ -289,12 +319,46 @@ public final class KubernetesController implements AutoCloseable {
       kafkaDemand.close();
       kafkaDemand = null;
     }
+    if (stateSaver != null) {
+      stateSaver.shutdownNow();
+      stateSaver = null;
+      saveLedger();
+    }
     if (engine != null) {
       engine.close();
       engine = null;
       drivers.close();
       drivers = null;
       LOG.info("{}: engine stopped", options.identity());
+    }
+  }
+
+  /**
+   * The first time this replica leads, its ledger continues the totals stored in the cluster by the
+   * replica before it. A replica that leads again keeps its own count: its ledger has been
+   * accounting since it first led.
+   */
+  private void continueLedger() {
+    if (ledgerContinued) {
+      return;
+    }
+    ledgerContinued = true;
+    try {
+      ledgerStore.restore(ledger);
+    } catch (ActuatorException e) {
+      LOG.error(
+          "stored energy totals cannot be read: {}; accounting starts afresh", e.getMessage());
+    }
+  }
+
+  /** At most once per reconcile period: the totals survive a restart or a failover. */
+  private void saveLedger() {
+    try {
+      ledgerStore.save(ledger);
+    } catch (ActuatorException e) {
+      LOG.error("energy totals not saved: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("energy totals not saved", e);
     }
   }
 

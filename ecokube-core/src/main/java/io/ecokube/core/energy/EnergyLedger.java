@@ -48,6 +48,7 @@ public final class EnergyLedger implements EngineListener {
   private final Duration maxReadingAge;
   private final Map<String, Account> accounts = new LinkedHashMap<>();
   private final Instant start;
+  private LedgerCheckpoint carried;
 
   private EnergyLedger(Builder b) {
     this.clock = b.clock;
@@ -55,6 +56,29 @@ public final class EnergyLedger implements EngineListener {
     this.meter = Optional.ofNullable(b.meter);
     this.maxReadingAge = b.maxReadingAge;
     this.start = clock.now();
+    this.carried = LedgerCheckpoint.empty(start);
+  }
+
+  /**
+   * Continues the totals of an earlier run (a checkpoint stored in the cluster): reports from now
+   * on start at its {@code since} and include its totals. Only a ledger that has accounted nothing
+   * yet may continue one, so nothing is counted twice.
+   *
+   * @throws IllegalStateException when this ledger has already accounted a node
+   */
+  public synchronized void continueFrom(LedgerCheckpoint earlier) {
+    Objects.requireNonNull(earlier, "earlier");
+    if (!accounts.isEmpty()) {
+      throw new IllegalStateException(
+          "the ledger already accounts " + accounts.size() + " nodes; continue before registering");
+    }
+    this.carried = earlier;
+  }
+
+  /** The cumulative totals now, earlier runs included, for storing. */
+  public synchronized LedgerCheckpoint checkpoint() {
+    EnergyReport r = report();
+    return new LedgerCheckpoint(r.from(), r.to(), r.actual(), r.alwaysOn());
   }
 
   /** Starts a builder. */
@@ -162,7 +186,13 @@ public final class EnergyLedger implements EngineListener {
       actual = actual.plus(a.actual);
       alwaysOn = alwaysOn.plus(a.alwaysOn);
     }
-    return new EnergyReport(start, now, tariff.currency(), actual, alwaysOn, nodes);
+    return new EnergyReport(
+        carried.since(),
+        now,
+        tariff.currency(),
+        carried.actual().plus(actual),
+        carried.alwaysOn().plus(alwaysOn),
+        nodes);
   }
 
   private final class Account {

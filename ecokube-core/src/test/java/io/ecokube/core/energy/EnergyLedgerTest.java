@@ -145,4 +145,35 @@ class EnergyLedgerTest {
     assertThat(ledger.report().actual().joules()).isEqualTo(2000.0);
     assertThat(ledger.report().nodes()).hasSize(1);
   }
+
+  @Test
+  void aRestartedLedgerContinuesTheStoredTotals() {
+    EnergyLedger first = EnergyLedger.builder(clock).build();
+    first.register(NODE, NodeLifecycle.ACTIVE);
+    clock.set(t0.plusSeconds(100));
+    LedgerCheckpoint stored = first.checkpoint();
+    assertThat(stored.actual().joules()).isEqualTo(10_000.0);
+    assertThat(stored.since()).isEqualTo(t0);
+
+    clock.set(t0.plusSeconds(150));
+    EnergyLedger second = EnergyLedger.builder(clock).build();
+    second.continueFrom(stored);
+    second.register(NODE, NodeLifecycle.OFF);
+    clock.set(t0.plusSeconds(250));
+    EnergyReport r = second.report();
+    // 10,000 J before the restart plus 5 W x 100 s after it; always-on adds idle 100 W x 100 s.
+    assertThat(r.actual().joules()).isEqualTo(10_500.0);
+    assertThat(r.alwaysOn().joules()).isEqualTo(20_000.0);
+    assertThat(r.from()).isEqualTo(t0);
+    assertThat(second.checkpoint().actual().joules()).isEqualTo(10_500.0);
+  }
+
+  @Test
+  void aLedgerThatAlreadyCountsCannotTakeEarlierTotals() {
+    EnergyLedger ledger = EnergyLedger.builder(clock).build();
+    ledger.register(NODE, NodeLifecycle.ACTIVE);
+    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+        .isThrownBy(() -> ledger.continueFrom(LedgerCheckpoint.empty(t0)))
+        .withMessageContaining("continue before registering");
+  }
 }
