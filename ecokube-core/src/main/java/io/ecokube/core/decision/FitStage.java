@@ -15,6 +15,7 @@ import io.ecokube.core.policy.PoolPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -190,6 +191,8 @@ final class FitStage {
         order[o++] = i;
       }
     }
+    // Only nodes that may admit a group and still have room are visited: O(groups x candidates).
+    NodeIndex index = new NodeIndex(t, order, groups);
     for (PodGroup g : groups) {
       Resources q = g.req.requests();
       // Free amounts only shrink while placing, so the maxima stay upper bounds: a group larger
@@ -200,8 +203,13 @@ final class FitStage {
           || q.pods() > maxPods) {
         continue;
       }
-      for (int k = 0; k < order.length && g.left > 0; k++) {
-        placeOn(g, order[k]);
+      BitSet candidates = index.candidates(g.req);
+      for (int k = candidates.nextSetBit(0);
+          k >= 0 && g.left > 0;
+          k = candidates.nextSetBit(k + 1)) {
+        if (placeOn(g, order[k]) > 0) {
+          index.refresh(k);
+        }
       }
     }
     // Demand that still does not fit brings DRAINING nodes back before any node is woken.
