@@ -56,7 +56,7 @@ public final class Decider {
     ScaleDownStage.Output down = ScaleDownStage.run(new ScaleDownStage.Input(in, table));
     List<PlannedAction> proposed = new ArrayList<>(fit.proposed());
     proposed.addAll(down.proposed());
-    Guard.Verdict v = Guard.apply(in, proposed);
+    Guard.Verdict v = Guard.apply(in, proposed, table.activeCounts());
     List<HeldBack> held = new ArrayList<>(fit.held());
     held.addAll(down.held());
     held.addAll(v.refused());

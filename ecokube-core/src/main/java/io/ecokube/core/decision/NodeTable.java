@@ -106,37 +106,53 @@ final class NodeTable {
         }
       }
     }
-    memo.ifPresent(m -> m.begin(demanded));
-    NodeUsageMemo.Usage[] cold = memo.isEmpty() ? coldUsage(snap, ownerIndex) : null;
+    memo.ifPresent(m -> m.begin(demanded, n));
+    // Per node, independently: look its record and pods up and take its totals, from the memo
+    // where its pods are unchanged. These lookups are bound by memory latency, so large clusters
+    // split them across cores; the sums over nodes below stay sequential, in node order, so the
+    // floating-point totals are the same as in a single pass.
+    NodeUsageMemo.Usage[] usage = new NodeUsageMemo.Usage[n];
+    double[] watts = new double[n];
+    IntStream range = IntStream.range(0, n);
+    if (n >= PARALLEL_NODES) {
+      range = range.parallel();
+    }
+    range.forEach(
+        i -> {
+          String name = nodes[i].name();
+          NodeRecord r = in.records().get(name);
+          recs[i] = r;
+          state[i] = r == null ? NodeLifecycle.UNKNOWN : r.state();
+          inFlight[i] = in.inFlight().contains(name);
+          List<PodInfo> pods = snap.podsOn(name);
+          NodeUsageMemo.Usage u =
+              memo.isPresent()
+                  ? memo.get().reuse(i, name, pods)
+                  : NodeUsageMemo.Usage.of(pods, ownerIndex, false);
+          if (u != null) {
+            usage[i] = u;
+            watts[i] = take(i, u);
+          }
+        });
     for (int i = 0; i < n; i++) {
-      ClusterNode cn = nodes[i];
-      String name = cn.name();
-      NodeRecord r = in.records().get(name);
-      recs[i] = r;
-      state[i] = r == null ? NodeLifecycle.UNKNOWN : r.state();
-      inFlight[i] = in.inFlight().contains(name);
-      NodeUsageMemo.Usage u =
-          memo.isPresent() ? memo.get().usage(name, snap.podsOn(name), ownerIndex) : cold[i];
+      NodeUsageMemo.Usage u = usage[i];
+      if (u == null) {
+        String name = nodes[i].name();
+        u = memo.orElseThrow().usage(i, name, snap.podsOn(name), ownerIndex);
+        watts[i] = take(i, u);
+      }
       for (int j = 0; j < u.ownerIdx.length; j++) {
         owned[u.ownerIdx[j]] += u.ownerCount[j];
       }
-      work[i] = u.work;
-      usedCpu[i] = u.cpu;
-      Resources alloc = cn.spec().allocatable();
-      freeCpu[i] = alloc.cpuMillis() - u.cpu;
-      freeMem[i] = alloc.memoryBytes() - u.mem;
-      freeGpu[i] = alloc.gpus() - u.gpu;
-      freePods[i] = alloc.pods() - u.slots;
-      String pool = cn.spec().pool();
+      String pool = nodes[i].spec().pool();
       if (state[i].providesCapacity()) {
         onByPool.computeIfAbsent(pool, k -> new int[1])[0]++;
       }
       if (state[i] == NodeLifecycle.ACTIVE) {
         activeByPool.computeIfAbsent(pool, k -> new int[1])[0]++;
       }
-      double w = projectedWatts(i);
-      clusterWatts += w;
-      wattsByPool.computeIfAbsent(pool, k -> new double[1])[0] += w;
+      clusterWatts += watts[i];
+      wattsByPool.computeIfAbsent(pool, k -> new double[1])[0] += watts[i];
     }
     memo.ifPresent(NodeUsageMemo::end);
     for (int k = 0; k < demanded.size(); k++) {
@@ -144,20 +160,16 @@ final class NodeTable {
     }
   }
 
-  /**
-   * Sums every node's pods without a memo. Reading 150,000 scattered pod objects is bound by memory
-   * latency, so large clusters split the nodes across cores; each node's sum is independent and the
-   * result is the same as a sequential pass.
-   */
-  private NodeUsageMemo.Usage[] coldUsage(ClusterSnapshot snap, NodeUsageMemo.Owners ownerIndex) {
-    NodeUsageMemo.Usage[] out = new NodeUsageMemo.Usage[n];
-    IntStream range = IntStream.range(0, n);
-    if (n >= PARALLEL_NODES) {
-      range = range.parallel();
-    }
-    range.forEach(
-        i -> out[i] = NodeUsageMemo.Usage.of(snap.podsOn(nodes[i].name()), ownerIndex, false));
-    return out;
+  /** Books node {@code i}'s pod totals into the table; returns its projected draw. */
+  private double take(int i, NodeUsageMemo.Usage u) {
+    work[i] = u.work;
+    usedCpu[i] = u.cpu;
+    Resources alloc = nodes[i].spec().allocatable();
+    freeCpu[i] = alloc.cpuMillis() - u.cpu;
+    freeMem[i] = alloc.memoryBytes() - u.mem;
+    freeGpu[i] = alloc.gpus() - u.gpu;
+    freePods[i] = alloc.pods() - u.slots;
+    return projectedWatts(i);
   }
 
   /** The draw a node is expected to have: the power model at its requested CPU. */
@@ -191,6 +203,13 @@ final class NodeTable {
   int activeIn(String pool) {
     int[] c = activeByPool.get(pool);
     return c == null ? 0 : c[0];
+  }
+
+  /** ACTIVE nodes per pool in the snapshot, for the guard. */
+  Map<String, Integer> activeCounts() {
+    Map<String, Integer> out = new HashMap<>();
+    activeByPool.forEach((pool, c) -> out.put(pool, c[0]));
+    return out;
   }
 
   /** Projected draw of the pool, as booked so far in this step. */

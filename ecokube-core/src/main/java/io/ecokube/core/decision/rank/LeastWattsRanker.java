@@ -40,10 +40,25 @@ public final class LeastWattsRanker implements WakeRanker {
     return green.isGreen(c.node()) ? cost * green.weight() : cost;
   }
 
+  /** A candidate with its sort keys computed once rather than on every comparison. */
+  private record Keyed(WakeCandidate c, long cost, boolean notGreen) {}
+
   @Override
   public List<WakeCandidate> rank(List<WakeCandidate> candidates, WakeContext context) {
-    List<WakeCandidate> out = new ArrayList<>(candidates);
-    out.sort(order(context.policy().green()));
+    GreenPreference green = context.policy().green();
+    List<Keyed> keyed = new ArrayList<>(candidates.size());
+    for (WakeCandidate c : candidates) {
+      keyed.add(new Keyed(c, Math.round(rankCost(c, green) * 100), !green.isGreen(c.node())));
+    }
+    keyed.sort(
+        Comparator.comparingLong(Keyed::cost)
+            .thenComparing(Keyed::notGreen)
+            .thenComparing(k -> k.c().offSince())
+            .thenComparing(k -> k.c().node().name()));
+    List<WakeCandidate> out = new ArrayList<>(keyed.size());
+    for (Keyed k : keyed) {
+      out.add(k.c());
+    }
     return out;
   }
 
