@@ -109,6 +109,7 @@ class WakeRankerTest {
     Plan p = grid.decide();
     assertThat(nodesWith(p, ActionType.WAKE)).containsExactly("frugal");
     assertThat(action(p, "frugal").orElseThrow().reason()).contains("g CO2/kWh (grid)");
+    assertThat(action(p, "typo")).isEmpty();
 
     grid.off(
         worker("hydro").label(GreenestRanker.INTENSITY_LABEL, "20").power(idle(250)).build(),

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Lowest carbon intensity first, then green nodes, then least watts per core. A node's intensity is
@@ -48,23 +49,28 @@ public final class GreenestRanker implements WakeRanker {
 
   /** The candidate's carbon intensity in grams CO2 per kWh. */
   static double intensity(WakeCandidate c, WakeContext context) {
+    OptionalDouble own = ownIntensity(c);
+    return own.isPresent() ? own.getAsDouble() : context.tariff().gramsCo2PerKwh(context.now());
+  }
+
+  /** The node's own intensity label, when it holds a non-negative number. */
+  private static OptionalDouble ownIntensity(WakeCandidate c) {
     String label = c.node().labels().get(INTENSITY_LABEL);
-    if (label != null) {
-      try {
-        double v = Double.parseDouble(label.trim());
-        if (v >= 0 && Double.isFinite(v)) {
-          return v;
-        }
-      } catch (NumberFormatException e) {
-        // Not a number: the grid's intensity applies, as for a node without the label.
-      }
+    if (label == null) {
+      return OptionalDouble.empty();
     }
-    return context.tariff().gramsCo2PerKwh(context.now());
+    try {
+      double v = Double.parseDouble(label.trim());
+      return v >= 0 && Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
+    } catch (NumberFormatException e) {
+      // Not a number: the grid's intensity applies, as for a node without the label.
+      return OptionalDouble.empty();
+    }
   }
 
   @Override
   public String explain(WakeCandidate c, WakeContext context) {
-    boolean own = c.node().labels().containsKey(INTENSITY_LABEL);
+    boolean own = ownIntensity(c).isPresent();
     return String.format(
         Locale.ROOT,
         "the greenest candidate at %.0f g CO2/kWh (%s), %.1f W per core%s",

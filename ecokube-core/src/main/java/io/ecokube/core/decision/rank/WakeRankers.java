@@ -9,9 +9,9 @@ import java.util.TreeMap;
 
 /**
  * Finds wake rankers by name: the built-in ones and those of every {@link WakeRankerProvider} that
- * {@link ServiceLoader} finds on the class path. The providers are looked up once, on first use; a
- * provider whose name is blank or taken by another ranker makes the lookup fail with a message
- * naming both.
+ * {@link ServiceLoader} finds through the class loader that loaded Eco-Kube. The providers are
+ * looked up once, on first use; a provider whose name is blank or taken by another ranker makes the
+ * lookup fail with a message naming both.
  */
 public final class WakeRankers {
 
