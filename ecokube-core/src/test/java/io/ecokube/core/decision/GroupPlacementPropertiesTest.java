@@ -179,8 +179,12 @@ class GroupPlacementPropertiesTest {
       }
     }
     List<SchedulingRequirements> shapeList = new ArrayList<>();
-    for (int s = 0; s < shapes; s++) {
-      shapeList.add(randomShape(rnd));
+    // Distinct shapes: equal ones would form one group, placed where the first of them is listed.
+    while (shapeList.size() < shapes) {
+      SchedulingRequirements shape = randomShape(rnd);
+      if (!shapeList.contains(shape)) {
+        shapeList.add(shape);
+      }
     }
     int seq = 0;
     for (int s = 0; s < shapes; s++) {
