@@ -19,10 +19,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One decision step ({@link Decider#decide}) for a large cluster: by default 5,000 nodes, 150,000
- * running pods and 2,000 pending pods, with desired and forecast demand. The input is built inside
- * the measured step, as the engine does on every reconcile. {@code decideCold} reads every pod;
- * {@code decideInLoop} is the engine's steady state, reusing per-node totals of unchanged nodes.
+ * One decision step ({@link Decider#decide}) for a large cluster: 1,000 to 20,000 nodes with 30
+ * running pods each, 2,000 or 8,000 pending pods, and desired and forecast demand, in a uniform or
+ * a mixed cluster ({@link SyntheticCluster.Mix}). The input is built inside the measured step, as
+ * the engine does on every reconcile. {@code decideCold} reads every pod; {@code decideInLoop} is
+ * the engine's steady state, reusing per-node totals of unchanged nodes. Pick sizes with {@code
+ * -p}, e.g. {@code -p nodes=5000 -p pendingPods=2000 -p mix=MIXED}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -31,20 +33,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xmx2g"})
+    jvmArgsAppend = {"-Xmx3g"})
 public class DecisionBenchmark {
 
   /** Nodes. */
-  @Param({"5000"})
+  @Param({"1000", "5000", "10000", "20000"})
   public int nodes;
 
-  /** Running workload pods. */
-  @Param({"150000"})
-  public int runningPods;
+  /** Running workload pods per node (on average, over the nodes that are on or not). */
+  @Param({"30"})
+  public int podsPerNode;
 
   /** Unscheduled pods. */
-  @Param({"2000"})
+  @Param({"2000", "8000"})
   public int pendingPods;
+
+  /** How varied nodes and pod constraints are. */
+  @Param({"UNIFORM", "MIXED"})
+  public SyntheticCluster.Mix mix;
 
   private SyntheticCluster cluster;
   private SyntheticCluster[] steadyState;
@@ -54,7 +60,7 @@ public class DecisionBenchmark {
   /** Builds the cluster once. */
   @Setup(Level.Trial)
   public void setUp() {
-    cluster = SyntheticCluster.generate(nodes, runningPods, pendingPods, 42);
+    cluster = SyntheticCluster.generate(nodes, nodes * podsPerNode, pendingPods, 42, mix);
     // Two snapshots that differ in the pods of about 1 % of the nodes, alternated.
     steadyState = new SyntheticCluster[] {cluster, cluster.churned(100)};
     memo = new NodeUsageMemo();

@@ -90,6 +90,24 @@ public final class SyntheticCluster {
     return snapshot;
   }
 
+  /** How varied the nodes and pod constraints are. */
+  public enum Mix {
+    /** One node size, GPU nodes tainted, a third of the workloads pinned to a zone. */
+    UNIFORM,
+    /**
+     * Three node sizes ({@code node.kubernetes.io/instance-type}), two of the ten pools dedicated
+     * (tainted, with workloads that tolerate and select them), GPU nodes, and workloads pinned to a
+     * zone, to an instance type, or to several zones at once.
+     */
+    MIXED
+  }
+
+  /** A {@link Mix#UNIFORM} cluster; see {@link #generate(int, int, int, long, Mix)}. */
+  public static SyntheticCluster generate(
+      int nodeCount, int runningPods, int pendingPods, long seed) {
+    return generate(nodeCount, runningPods, pendingPods, seed, Mix.UNIFORM);
+  }
+
   /**
    * Generates a cluster.
    *
@@ -97,9 +115,11 @@ public final class SyntheticCluster {
    * @param runningPods running workload pods, spread over the nodes that are on
    * @param pendingPods unscheduled pods
    * @param seed the random seed
+   * @param mix how varied nodes and constraints are
    */
   public static SyntheticCluster generate(
-      int nodeCount, int runningPods, int pendingPods, long seed) {
+      int nodeCount, int runningPods, int pendingPods, long seed, Mix mix) {
+    boolean mixed = mix == Mix.MIXED;
     Random rnd = new Random(seed);
     String[] zones = {"zone-a", "zone-b", "zone-c"};
     int poolCount = 10;
@@ -118,12 +138,14 @@ public final class SyntheticCluster {
     for (int i = 0; i < nodeCount; i++) {
       String name = "node-" + i;
       boolean gpu = i % 20 == 0;
+      int pool = i % poolCount;
+      int size = mixed ? SIZES[(i / poolCount) % SIZES.length] : 64;
       NodeSpec.Builder b =
           NodeSpec.builder(name)
-              .pool("pool-" + (i % poolCount))
+              .pool("pool-" + pool)
               .label("kubernetes.io/hostname", name)
               .label("topology.kubernetes.io/zone", zones[i % zones.length])
-              .allocatable(new Resources(64_000, 256 * GIB, gpu ? 4 : 0, 110))
+              .allocatable(new Resources(size * 1000L, size * 4 * GIB, gpu ? 4 : 0, 110))
               .power(
                   new PowerProfile(
                       8,
@@ -136,6 +158,13 @@ public final class SyntheticCluster {
               .controlPlane(i < 3);
       if (gpu) {
         b.label("accelerator", "gpu").taint(new Taint("gpu", "true", TaintEffect.NO_SCHEDULE));
+      }
+      if (mixed) {
+        b.label("node.kubernetes.io/instance-type", "c" + size);
+        if (pool >= poolCount - DEDICATED_POOLS) {
+          b.label("dedicated", "pool-" + pool)
+              .taint(new Taint("dedicated", "pool-" + pool, TaintEffect.NO_SCHEDULE));
+        }
       }
       NodeSpec spec = b.build();
       int roll = rnd.nextInt(100);
@@ -187,7 +216,7 @@ public final class SyntheticCluster {
     List<SchedulingRequirements> templates = new ArrayList<>();
     for (int w = 0; w < workloads; w++) {
       refs.add(WorkloadRef.deployment("ns-" + (w % 20), "app-" + w));
-      templates.add(template(rnd, w, zones));
+      templates.add(mixed ? mixedTemplate(rnd, w, zones, poolCount) : template(rnd, w, zones));
     }
     for (int p = 0; p < runningPods; p++) {
       int w = rnd.nextInt(workloads);
@@ -229,6 +258,56 @@ public final class SyntheticCluster {
     Demand demand = new Demand(NOW, desired, expected, Optional.empty());
     return new SyntheticCluster(
         new ClusterSnapshot(NOW, nodes, pods), demand, policy, records, empty);
+  }
+
+  /** Core counts of the node sizes of the mixed cluster. */
+  private static final int[] SIZES = {32, 64, 96};
+
+  /** The last pools of the mixed cluster are dedicated: tainted and selected by their workloads. */
+  private static final int DEDICATED_POOLS = 2;
+
+  private static SchedulingRequirements mixedTemplate(
+      Random rnd, int w, String[] zones, int poolCount) {
+    Resources req = Resources.request(250L * (1 + rnd.nextInt(16)), GIB * (1 + rnd.nextInt(8)), 0);
+    switch (w % 7) {
+      case 0:
+        return new SchedulingRequirements(
+            Resources.request(4000, 16 * GIB, 1),
+            Map.of("accelerator", "gpu"),
+            List.of(),
+            List.of(Toleration.exists("gpu")));
+      case 1:
+        String pool = "pool-" + (poolCount - 1 - (w / 7) % DEDICATED_POOLS);
+        return new SchedulingRequirements(
+            req,
+            Map.of("dedicated", pool),
+            List.of(),
+            List.of(Toleration.equal("dedicated", pool)));
+      case 2:
+        return new SchedulingRequirements(
+            req,
+            Map.of("node.kubernetes.io/instance-type", "c" + SIZES[w % SIZES.length]),
+            List.of(),
+            List.of());
+      case 3:
+        return new SchedulingRequirements(
+            req,
+            Map.of(),
+            List.of(
+                new NodeSelectorRequirement(
+                    "topology.kubernetes.io/zone",
+                    NodeSelectorRequirement.Operator.IN,
+                    Set.of(zones[w % zones.length], zones[(w + 1) % zones.length]))),
+            List.of());
+      case 4:
+        return new SchedulingRequirements(
+            req,
+            Map.of("topology.kubernetes.io/zone", zones[w % zones.length]),
+            List.of(),
+            List.of());
+      default:
+        return SchedulingRequirements.of(req);
+    }
   }
 
   private static SchedulingRequirements template(Random rnd, int w, String[] zones) {

@@ -79,8 +79,12 @@ public record DecisionInput(
     private final ClusterSnapshot snapshot;
     private final Demand demand;
     private final EnginePolicy policy;
-    private final Map<String, NodeRecord> records = new HashMap<>();
-    private final Map<String, Instant> emptySince = new HashMap<>();
+    // The two large maps are taken as given while they are set in one piece, so build() copies
+    // them once (not at all when they are immutable already); single entries switch to a copy.
+    private Map<String, NodeRecord> records = Map.of();
+    private boolean recordsOwned;
+    private Map<String, Instant> emptySince = Map.of();
+    private boolean emptySinceOwned;
     private final Set<String> inFlight = new HashSet<>();
     private List<Instant> recentWakes = List.of();
     private List<Instant> recentSuspends = List.of();
@@ -97,25 +101,45 @@ public record DecisionInput(
 
     /** Sets one node's record. */
     public Builder record(String node, NodeRecord record) {
+      if (!recordsOwned) {
+        records = new HashMap<>(records);
+        recordsOwned = true;
+      }
       records.put(node, record);
       return this;
     }
 
-    /** Adds records. */
+    /** Adds records; a map set in one piece is read when {@link #build()} copies it. */
     public Builder records(Map<String, NodeRecord> more) {
-      records.putAll(more);
+      if (records.isEmpty()) {
+        records = more;
+        recordsOwned = false;
+      } else {
+        more.forEach(this::record);
+      }
       return this;
     }
 
     /** Records that a node has been empty of work since the given instant. */
     public Builder emptySince(String node, Instant since) {
+      if (!emptySinceOwned) {
+        emptySince = new HashMap<>(emptySince);
+        emptySinceOwned = true;
+      }
       emptySince.put(node, since);
       return this;
     }
 
-    /** Adds empty-since instants. */
+    /**
+     * Adds empty-since instants; a map set in one piece is read when {@link #build()} copies it.
+     */
     public Builder emptySince(Map<String, Instant> more) {
-      emptySince.putAll(more);
+      if (emptySince.isEmpty()) {
+        emptySince = more;
+        emptySinceOwned = false;
+      } else {
+        more.forEach(this::emptySince);
+      }
       return this;
     }
 

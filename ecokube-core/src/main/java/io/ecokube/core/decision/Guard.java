@@ -70,13 +70,23 @@ public final class Guard {
 
   /** Filters the proposals. */
   public static Verdict apply(DecisionInput in, List<PlannedAction> proposed) {
-    Optional<String> stale = staleness(in);
     Map<String, Integer> activeByPool = new HashMap<>();
     for (ClusterNode n : in.snapshot().nodes()) {
       if (stateOf(in, n.name()) == NodeLifecycle.ACTIVE) {
         activeByPool.merge(n.spec().pool(), 1, Integer::sum);
       }
     }
+    return apply(in, proposed, activeByPool);
+  }
+
+  /**
+   * Filters the proposals, given the ACTIVE nodes per pool of the input (which the decider has
+   * counted already, so a step does not count them twice).
+   */
+  static Verdict apply(
+      DecisionInput in, List<PlannedAction> proposed, Map<String, Integer> activeInInput) {
+    Optional<String> stale = staleness(in);
+    Map<String, Integer> activeByPool = new HashMap<>(activeInInput);
     Set<String> seen = new HashSet<>();
     List<PlannedAction> allowed = new ArrayList<>();
     List<HeldBack> refused = new ArrayList<>();

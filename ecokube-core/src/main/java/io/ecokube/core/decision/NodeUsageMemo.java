@@ -3,6 +3,7 @@ package io.ecokube.core.decision;
 import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.node.Resources;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,6 @@ public final class NodeUsageMemo {
     int[] ownerIdx = new int[0];
 
     int[] ownerCount = new int[0];
-    long generation;
 
     Usage(PodInfo[] pods) {
       this.pods = pods;
@@ -53,7 +53,10 @@ public final class NodeUsageMemo {
     /** Sums the pods; {@code remember} keeps their references for {@link #sameAs}. */
     static Usage of(List<PodInfo> list, Owners owners, boolean remember) {
       Usage u = new Usage(remember ? list.toArray(new PodInfo[0]) : null);
-      Map<Integer, int[]> counts = null;
+      // Owner counts in small parallel arrays: a node runs pods of few demanded workloads.
+      int[] idx = null;
+      int[] cnt = null;
+      int m = 0;
       for (PodInfo p : list) {
         if (!p.phase().active()) {
           continue;
@@ -70,22 +73,28 @@ public final class NodeUsageMemo {
         if (!owners.isEmpty() && owner.isPresent()) {
           Integer k = owners.indexOf(owner.get());
           if (k != null) {
-            if (counts == null) {
-              counts = new HashMap<>();
+            if (idx == null) {
+              idx = new int[4];
+              cnt = new int[4];
             }
-            counts.computeIfAbsent(k, x -> new int[1])[0]++;
+            int j = 0;
+            while (j < m && idx[j] != k) {
+              j++;
+            }
+            if (j == m) {
+              if (m == idx.length) {
+                idx = Arrays.copyOf(idx, 2 * m);
+                cnt = Arrays.copyOf(cnt, 2 * m);
+              }
+              idx[m++] = k;
+            }
+            cnt[j]++;
           }
         }
       }
-      if (counts != null) {
-        u.ownerIdx = new int[counts.size()];
-        u.ownerCount = new int[counts.size()];
-        int j = 0;
-        for (Map.Entry<Integer, int[]> e : counts.entrySet()) {
-          u.ownerIdx[j] = e.getKey();
-          u.ownerCount[j] = e.getValue()[0];
-          j++;
-        }
+      if (idx != null) {
+        u.ownerIdx = Arrays.copyOf(idx, m);
+        u.ownerCount = Arrays.copyOf(cnt, m);
       }
       return u;
     }
@@ -119,42 +128,92 @@ public final class NodeUsageMemo {
     }
   }
 
-  private final Map<String, Usage> byNode = new HashMap<>();
+  /** Last step's nodes by position in the snapshot, and their totals. */
+  private String[] names = new String[0];
+
+  private Usage[] usages = new Usage[0];
+
+  /** This step's, filled by {@link #usage} and kept by {@link #end}. */
+  private String[] nextNames = new String[0];
+
+  private Usage[] nextUsages = new Usage[0];
+
+  /** Last step's totals by name, built only when a node is not where it was last step. */
+  private Map<String, Usage> byName;
+
   private List<WorkloadRef> owners = List.of();
-  private long generation;
 
   /** An empty memo. */
   public NodeUsageMemo() {}
 
-  /** Starts a step: owner counts are only reusable for the same demanded workloads, in order. */
-  void begin(List<WorkloadRef> demanded) {
-    generation++;
+  /**
+   * Starts a step over {@code nodes} nodes: owner counts are only reusable for the same demanded
+   * workloads, in order.
+   */
+  void begin(List<WorkloadRef> demanded, int nodes) {
     if (!demanded.equals(owners)) {
       owners = List.copyOf(demanded);
-      byNode.clear();
+      names = new String[0];
+      usages = new Usage[0];
     }
+    nextNames = new String[nodes];
+    nextUsages = new Usage[nodes];
+    byName = null;
   }
 
-  /** The node's totals, reused when its pods are the same instances as last step. */
-  Usage usage(String node, List<PodInfo> pods, Owners ownerIndex) {
-    Usage u = byNode.get(node);
+  /**
+   * Last step's totals of the node at {@code position}, when it was at the same position and its
+   * pods are the same instances; null otherwise (then {@link #usage} finds or sums them). Safe to
+   * call for distinct positions from several threads: it only reads last step's arrays and writes
+   * this step's slot.
+   */
+  Usage reuse(int position, String node, List<PodInfo> pods) {
+    if (position < names.length && node.equals(names[position])) {
+      Usage u = usages[position];
+      if (u.sameAs(pods)) {
+        nextNames[position] = node;
+        nextUsages[position] = u;
+        return u;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The totals of the node at {@code position} in this step's snapshot, reused when its pods are
+   * the same instances as last step. Nodes usually keep their position from one snapshot to the
+   * next, so last step's entry is found without hashing.
+   */
+  Usage usage(int position, String node, List<PodInfo> pods, Owners ownerIndex) {
+    Usage u = null;
+    if (position < names.length && node.equals(names[position])) {
+      u = usages[position];
+    } else if (names.length > 0) {
+      if (byName == null) {
+        byName = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+          byName.put(names[i], usages[i]);
+        }
+      }
+      u = byName.get(node);
+    }
     if (u == null || !u.sameAs(pods)) {
       u = Usage.of(pods, ownerIndex, true);
-      byNode.put(node, u);
     }
-    u.generation = generation;
+    nextNames[position] = node;
+    nextUsages[position] = u;
     return u;
   }
 
-  /** Forgets nodes that were not in this step's snapshot. */
+  /** Ends a step: only the nodes of this step's snapshot are remembered. */
   void end() {
-    if (byNode.size() > 0) {
-      byNode.values().removeIf(u -> u.generation != generation);
-    }
+    names = nextNames;
+    usages = nextUsages;
+    byName = null;
   }
 
   /** How many nodes are remembered. */
   public int size() {
-    return byNode.size();
+    return names.length;
   }
 }

@@ -1,5 +1,7 @@
 package io.ecokube.core.policy;
 
+import io.ecokube.core.decision.rank.WakeRanker;
+import io.ecokube.core.decision.rank.WakeRankers;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,8 @@ import java.util.OptionalDouble;
  * @param budget cost budgets for optional wakes
  * @param green which nodes are preferred when waking, and how strongly
  * @param carbon which workloads may wait for a lower-carbon hour
+ * @param wakeRanker the name of the {@link WakeRanker} that orders OFF nodes for waking; one of
+ *     {@link WakeRankers#names()}
  */
 public record EnginePolicy(
     Map<String, PoolPolicy> pools,
@@ -47,7 +51,8 @@ public record EnginePolicy(
     Duration demandStaleAfter,
     CostBudget budget,
     GreenPreference green,
-    CarbonPolicy carbon) {
+    CarbonPolicy carbon,
+    String wakeRanker) {
 
   /** Validates and copies. */
   public EnginePolicy {
@@ -59,6 +64,9 @@ public record EnginePolicy(
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(green, "green");
     Objects.requireNonNull(carbon, "carbon");
+    // Resolving the name here makes a typo fail when the policy is built, listing the known names,
+    // rather than at the first decision step.
+    WakeRankers.named(Objects.requireNonNull(wakeRanker, "wakeRanker"));
     requirePositive("minUptime", minUptime, true);
     requirePositive("bootTimeoutGrace", bootTimeoutGrace, true);
     requirePositive("shutdownTimeoutGrace", shutdownTimeoutGrace, true);
@@ -126,6 +134,7 @@ public record EnginePolicy(
     private CostBudget budget = CostBudget.none();
     private GreenPreference green = GreenPreference.defaults();
     private CarbonPolicy carbon = CarbonPolicy.none();
+    private String wakeRanker = WakeRankers.DEFAULT;
 
     private Builder() {}
 
@@ -231,6 +240,17 @@ public record EnginePolicy(
       return this;
     }
 
+    /**
+     * The order OFF nodes are woken in, by ranker name (default {@code least-watts}): {@code
+     * least-watts}, {@code greenest}, {@code least-waste}, {@code priority}, or the name of a
+     * {@link io.ecokube.core.decision.rank.WakeRankerProvider} on the class path. An unknown name
+     * fails {@link #build()} with the list of known names.
+     */
+    public Builder wakeRanker(String name) {
+      wakeRanker = name;
+      return this;
+    }
+
     /** Builds and validates. */
     public EnginePolicy build() {
       return new EnginePolicy(
@@ -250,7 +270,8 @@ public record EnginePolicy(
           demandStaleAfter,
           budget,
           green,
-          carbon);
+          carbon,
+          wakeRanker);
     }
   }
 }

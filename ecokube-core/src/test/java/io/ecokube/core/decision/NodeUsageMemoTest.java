@@ -63,4 +63,28 @@ class NodeUsageMemoTest {
     assertThat(Decider.decide(in3, memo)).isEqualTo(Decider.decide(in3));
     assertThat(memo.size()).isEqualTo(1);
   }
+
+  @Test
+  void nodesThatMovedInTheSnapshotAreFoundByName() {
+    ClusterNode a = new ClusterNode(worker("a").build(), true, false);
+    ClusterNode b = new ClusterNode(worker("b").build(), true, false);
+    ClusterNode c = new ClusterNode(worker("c").build(), true, false);
+    List<PodInfo> pods =
+        List.of(
+            PodInfo.running("default", "on-a", "a", cpu(1000)),
+            PodInfo.running("default", "on-c", "c", cpu(2000)));
+    NodeUsageMemo memo = new NodeUsageMemo();
+    DecisionInput first = input(List.of(a, b, c), pods);
+    assertThat(Decider.decide(first, memo)).isEqualTo(Decider.decide(first));
+
+    // Same pods, the nodes in another order and one more: every node's totals must follow it.
+    ClusterNode d = new ClusterNode(worker("d").build(), true, false);
+    List<PodInfo> more = new ArrayList<>(pods);
+    more.add(PodInfo.running("default", "on-d", "d", cpu(500)));
+    DecisionInput moved = input(List.of(c, d, a, b), more);
+    Plan p = Decider.decide(moved, memo);
+    assertThat(p).isEqualTo(Decider.decide(moved));
+    assertThat(nodesWith(p, ActionType.DRAIN)).containsExactly("b");
+    assertThat(memo.size()).isEqualTo(4);
+  }
 }
