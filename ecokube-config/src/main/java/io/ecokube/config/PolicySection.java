@@ -3,6 +3,8 @@ package io.ecokube.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.text.Suggestions;
+import io.ecokube.core.decision.rank.WakeRankers;
 import io.ecokube.core.policy.CarbonPolicy;
 import io.ecokube.core.policy.CostBudget;
 import io.ecokube.core.policy.DeferralPolicy;
@@ -49,7 +51,8 @@ final class PolicySection extends ConfigReader {
           "demandStaleAfter",
           "budget",
           "green",
-          "carbon");
+          "carbon",
+          "wakeRanker");
   private static final Set<String> BUDGET =
       Set.of("perHour", "perPeriod", "period", "periodStart", "exemptPriority");
   private static final Set<String> GREEN = Set.of("label", "weight");
@@ -165,6 +168,21 @@ final class PolicySection extends ConfigReader {
       }
       duration(node, p, "drainTimeout", false).ifPresent(b::drainTimeout);
       duration(node, p, "demandStaleAfter", false).ifPresent(b::demandStaleAfter);
+      text(node, p, "wakeRanker")
+          .ifPresent(
+              name -> {
+                if (WakeRankers.names().contains(name)) {
+                  b.wakeRanker(name);
+                } else {
+                  error(
+                      p + ".wakeRanker",
+                      "'"
+                          + name
+                          + "' is not a wake ranker; "
+                          + Suggestions.hint(name, WakeRankers.names())
+                          + " (a plugin's ranker needs its jar on the class path)");
+                }
+              });
       budget(node.get("budget"), p + ".budget").ifPresent(b::budget);
       green(node.get("green"), p + ".green").ifPresent(b::green);
       carbon(node.get("carbon"), p + ".carbon").ifPresent(b::carbon);

@@ -576,4 +576,18 @@ class ConfigLoaderTest {
               assertThat(p.line()).isEqualTo(12);
             });
   }
+
+  @Test
+  void theWakeRankerIsChosenByName() {
+    assertThat(loader.parse("engine: {wakeRanker: greenest}\n", "r").policy().wakeRanker())
+        .isEqualTo("greenest");
+    assertThat(loader.parse("pools: {}\n", "d").policy().wakeRanker()).isEqualTo("least-watts");
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> loader.parse("engine: {wakeRanker: greenst}\n", "b"));
+    assertThat(e.errors())
+        .containsExactly(
+            "engine.wakeRanker: 'greenst' is not a wake ranker; did you mean 'greenest'? (a"
+                + " plugin's ranker needs its jar on the class path)");
+  }
 }
