@@ -159,6 +159,29 @@ class SimulatorTest {
   }
 
   @Test
+  void othersSharingTheEventLoopRunAtTheirOwnTimesBetweenSteps() {
+    io.ecokube.api.time.EventLoop loop = new io.ecokube.api.time.EventLoop();
+    Instant start = loop.clock().now();
+    List<Instant> steps = new ArrayList<>();
+    List<Instant> outside = new ArrayList<>();
+    try (Simulator sim =
+        Simulator.builder(loop)
+            .policy(POLICY)
+            .node(base(), true)
+            .beforeStep(() -> steps.add(loop.clock().now()))
+            .build()) {
+      // Off the 10 s reconcile grid: only the loop itself can run it at 95 s.
+      loop.at(start.plusSeconds(95), () -> outside.add(loop.clock().now()));
+      SimulationReport r = sim.run(Duration.ofMinutes(2));
+
+      assertThat(outside).containsExactly(start.plusSeconds(95));
+      assertThat(steps).doesNotContain(start.plusSeconds(95)).contains(start.plusSeconds(90));
+      assertThat(r.end()).isEqualTo(start.plusSeconds(120));
+      assertThat(sim.eventLoop()).isSameAs(loop);
+    }
+  }
+
+  @Test
   void queueWorkersScaleOnTheBacklogAndToZeroAfterTheCooldown() {
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     QueueWorkload q =

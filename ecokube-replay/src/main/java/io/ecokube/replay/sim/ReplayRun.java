@@ -7,10 +7,9 @@ import io.ecokube.api.demand.Demand;
 import io.ecokube.api.demand.WorkloadDemand;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.Resources;
-import io.ecokube.api.plan.EngineListener;
 import io.ecokube.api.state.NodeLifecycle;
-import io.ecokube.api.state.NodeTransition;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
@@ -24,7 +23,6 @@ import io.ecokube.sim.cluster.InMemoryCluster;
 import io.ecokube.sim.cluster.PodListener;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,9 @@ import java.util.function.Function;
  * Replays a {@link PodPlan} under one policy: the real {@link EcoKubeEngine} (inline executor) on
  * an {@link InMemoryCluster} of the cluster's nodes, accounted by an {@link EnergyLedger}, on
  * virtual time that jumps from event to event (arrivals, completions, boots and shutdowns ending,
- * reconcile ticks).
+ * reconcile ticks): one step event on an {@link EventLoop} per instant where something is due,
+ * which handles all of it and schedules the next. Per-node state is followed by {@link
+ * ReplayNodes}, the series by {@link SeriesAccumulator}.
  *
  * <p>Job pods are bare pods, bound first-fit by the in-memory scheduler; a node's utilisation (for
  * the ledger's linear power model) is the cores its running pods request. With pre-wake, the demand
@@ -64,32 +64,22 @@ public final class ReplayRun {
   private static final SchedulingRequirements ONE_CORE =
       SchedulingRequirements.of(new Resources(1000, 0, 0, 1));
 
-  private final ReplayCluster spec;
   private final ReplayPolicy policy;
   private final PodPlan plan;
   private final long endMs;
-  private final long stepMs;
   private final DoubleConsumer progress;
   private final boolean fastForward;
 
   private final ManualClock clock = new ManualClock(START);
+  private final EventLoop loop = new EventLoop(clock);
   private final InMemoryCluster cluster = new InMemoryCluster(clock);
   private final EnergyLedger ledger;
   private final EcoKubeEngine engine;
   private final DriverRegistry registry;
   private final PreWake preWake;
 
-  private final List<NodeSpec> nodes;
-  private final Map<String, Integer> nodeIndex = new HashMap<>();
-  private final long[] busyMillis;
-  private final boolean[] nodeOn;
-  private final long[] bootEndsMs;
-  private final int[] cycles;
-  private final NodeLifecycle[] lifecycle;
-  private final long[] emptySinceMs;
-  private final java.util.ArrayDeque<Long> wakesMs = new java.util.ArrayDeque<>();
-  private final java.util.ArrayDeque<Long> suspendsMs = new java.util.ArrayDeque<>();
-  private int nodesOn;
+  private final ReplayNodes nodes;
+  private final SeriesAccumulator series;
   private boolean dirty = true;
 
   /** Power caps make every utilisation change matter to the decision. */
@@ -99,14 +89,10 @@ public final class ReplayRun {
 
   private final Map<String, Integer> podByName = new HashMap<>();
   private final int[] attempt;
-  private final long[] podStartMs;
   private final int[] podNode;
   private final boolean[] podDone;
   private final boolean[] running;
-  private final int[] jobPodsStarted;
-  private final int[] jobPodsDone;
-  private final long[] jobStartMs;
-  private final boolean[] jobBootDelayed;
+  private final JobOutcomes jobs;
   private final PriorityQueue<long[]> completions =
       new PriorityQueue<>(
           (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
@@ -115,9 +101,12 @@ public final class ReplayRun {
   private long pendingCpu;
   private long busyCpu;
 
-  private final double[] wattSum;
-  private final double[] onSum;
-  private final double[] backlogSum;
+  private final long reconcileMs;
+  private final long reportEvery;
+  private long machineDue = Long.MIN_VALUE;
+  private long nextReconcile;
+  private long quietUntil = Long.MIN_VALUE;
+  private long nextReport;
 
   private ReplayRun(
       ReplayCluster spec,
@@ -133,46 +122,33 @@ public final class ReplayRun {
         policy.engine().clusterPowerCapWatts().isPresent()
             || policy.engine().pools().values().stream()
                 .anyMatch(pp -> pp.powerCapWatts().isPresent());
-    this.spec = spec;
     this.policy = policy;
     this.plan = plan;
     this.endMs = horizon.toMillis();
-    this.stepMs = step.toMillis();
     this.progress = progress;
-    this.nodes = spec.nodeSpecs();
-    int n = nodes.size();
-    busyMillis = new long[n];
-    nodeOn = new boolean[n];
-    bootEndsMs = new long[n];
-    cycles = new int[n];
-    lifecycle = new NodeLifecycle[n];
-    emptySinceMs = new long[n];
+    this.reconcileMs = policy.reconcileInterval().toMillis();
+    this.reportEvery = Math.max(1, endMs / 200);
     ledger = EnergyLedger.builder(clock).tariff(spec.tariff()).build();
-    for (int i = 0; i < n; i++) {
-      NodeSpec s = nodes.get(i);
-      nodeIndex.put(s.name(), i);
+    List<NodeSpec> specs = spec.nodeSpecs();
+    for (NodeSpec s : specs) {
       cluster.addNode(s, policy.startOn());
       ledger.register(s, policy.startOn() ? NodeLifecycle.ACTIVE : NodeLifecycle.OFF);
-      nodeOn[i] = policy.startOn();
-      lifecycle[i] = NodeLifecycle.UNKNOWN;
-      emptySinceMs[i] = -1;
-      bootEndsMs[i] = Long.MIN_VALUE;
     }
-    nodesOn = policy.startOn() ? n : 0;
+    nodes =
+        new ReplayNodes(
+            specs,
+            policy.startOn(),
+            START,
+            spec.power().bootTime(),
+            spec.coresPerNode(),
+            ledger,
+            () -> dirty = true);
+    series = new SeriesAccumulator(endMs, step.toMillis());
     attempt = new int[plan.pods];
-    podStartMs = new long[plan.pods];
-    java.util.Arrays.fill(podStartMs, -1);
     podNode = new int[plan.pods];
     podDone = new boolean[plan.pods];
     running = new boolean[plan.pods];
-    jobPodsStarted = new int[plan.jobs];
-    jobPodsDone = new int[plan.jobs];
-    jobStartMs = new long[plan.jobs];
-    jobBootDelayed = new boolean[plan.jobs];
-    int buckets = (int) Math.max(1, (endMs + stepMs - 1) / stepMs);
-    wattSum = new double[buckets];
-    onSum = new double[buckets];
-    backlogSum = new double[buckets];
+    jobs = new JobOutcomes(plan);
     this.preWake = preWake.map(f -> f.apply(clock)).orElse(null);
     cluster.addListener(new Pods());
     registry = DriverRegistry.builder().register(cluster.driverProvider()).clock(clock).build();
@@ -186,7 +162,7 @@ public final class ReplayRun {
             .clock(clock)
             .executor(ActionExecutor.inline())
             .listener(ledger)
-            .listener(new Transitions())
+            .listener(nodes)
             .build();
   }
 
@@ -247,7 +223,9 @@ public final class ReplayRun {
             progress,
             fastForward);
     try {
-      r.loop();
+      r.loop.at(START, r::step);
+      r.loop.runUntil(START.plusMillis(r.endMs));
+      r.progress.accept(1.0);
       return r.result(Duration.ofNanos(System.nanoTime() - t0));
     } finally {
       r.engine.close();
@@ -259,67 +237,62 @@ public final class ReplayRun {
     return clock.now().toEpochMilli() - START.toEpochMilli();
   }
 
-  private void loop() {
-    long machineDue = Long.MIN_VALUE;
-    long reconcileMs = policy.reconcileInterval().toMillis();
-    long nextReconcile = 0;
-    long quietUntil = Long.MIN_VALUE;
-    long reportEvery = Math.max(1, endMs / 200);
-    long nextReport = 0;
-    while (true) {
-      long now = nowMs();
-      while (nextArrival < plan.pods && plan.podArrivalMs[nextArrival] <= now) {
-        arrive(nextArrival++);
-      }
-      boolean freed = false;
-      while (!completions.isEmpty() && completions.peek()[0] <= now) {
-        long[] c = completions.poll();
-        freed |= complete((int) c[1], (int) c[2]);
-      }
-      // Arrivals are scheduled as they are added and reconciles look at the cluster themselves;
-      // only freed capacity and machines finishing a boot or shutdown need a look here.
-      if (freed || now == machineDue) {
-        cluster.refresh();
-      }
-      if (nextReconcile < now) {
-        nextReconcile = ceil(now, reconcileMs);
-      }
-      if (now == nextReconcile) {
-        if (dirty || now >= quietUntil) {
-          reconcile(now);
-          quietUntil = quietUntil(now);
-        }
-        nextReconcile += reconcileMs;
-      }
-      if (now >= nextReport) {
-        progress.accept(Math.min(1.0, now / (double) endMs));
-        nextReport = now + reportEvery;
-      }
-      long next =
-          dirty || quietUntil <= nextReconcile
-              ? nextReconcile
-              : quietUntil >= endMs ? endMs : ceil(quietUntil, reconcileMs);
-      if (nextArrival < plan.pods) {
-        next = Math.min(next, plan.podArrivalMs[nextArrival]);
-      }
-      if (!completions.isEmpty()) {
-        next = Math.min(next, completions.peek()[0]);
-      }
-      Optional<Instant> machine = cluster.nextMachineTransition();
-      machineDue = machine.map(m -> m.toEpochMilli() - START.toEpochMilli()).orElse(Long.MAX_VALUE);
-      next = Math.min(next, machineDue);
-      if (next <= now) {
-        next = now + 1;
-      }
-      if (next >= endMs) {
-        integrate(now, endMs);
-        clock.set(START.plusMillis(endMs));
-        progress.accept(1.0);
-        return;
-      }
-      integrate(now, next);
-      clock.set(START.plusMillis(next));
+  /**
+   * Handles everything due now (arrivals, completions, a reconcile tick unless quiet), adds the
+   * interval to the next event to the series, and schedules the step there; the last interval runs
+   * to the horizon, where the loop stops.
+   */
+  private void step() {
+    long now = nowMs();
+    while (nextArrival < plan.pods && plan.podArrivalMs[nextArrival] <= now) {
+      arrive(nextArrival++);
     }
+    boolean freed = false;
+    while (!completions.isEmpty() && completions.peek()[0] <= now) {
+      long[] c = completions.poll();
+      freed |= complete((int) c[1], (int) c[2]);
+    }
+    // Arrivals are scheduled as they are added and reconciles look at the cluster themselves;
+    // only freed capacity and machines finishing a boot or shutdown need a look here.
+    if (freed || now == machineDue) {
+      cluster.refresh();
+    }
+    if (nextReconcile < now) {
+      nextReconcile = ceil(now, reconcileMs);
+    }
+    if (now == nextReconcile) {
+      if (dirty || now >= quietUntil) {
+        reconcile(now);
+        quietUntil = quietUntil(now);
+      }
+      nextReconcile += reconcileMs;
+    }
+    if (now >= nextReport) {
+      progress.accept(Math.min(1.0, now / (double) endMs));
+      nextReport = now + reportEvery;
+    }
+    long next =
+        dirty || quietUntil <= nextReconcile
+            ? nextReconcile
+            : quietUntil >= endMs ? endMs : ceil(quietUntil, reconcileMs);
+    if (nextArrival < plan.pods) {
+      next = Math.min(next, plan.podArrivalMs[nextArrival]);
+    }
+    if (!completions.isEmpty()) {
+      next = Math.min(next, completions.peek()[0]);
+    }
+    Optional<Instant> machine = cluster.nextMachineTransition();
+    machineDue = machine.map(m -> m.toEpochMilli() - START.toEpochMilli()).orElse(Long.MAX_VALUE);
+    next = Math.min(next, machineDue);
+    if (next <= now) {
+      next = now + 1;
+    }
+    if (next >= endMs) {
+      integrate(now, endMs);
+      return;
+    }
+    integrate(now, next);
+    loop.at(START.plusMillis(next), this::step);
   }
 
   private static long ceil(long t, long grid) {
@@ -332,17 +305,7 @@ public final class ReplayRun {
     }
     acted = !engine.reconcileOnce().actions().isEmpty();
     dirty = false;
-    // Mirrors the engine's own idle clock: a node is empty since the first reconcile that saw it
-    // ACTIVE without work.
-    for (int i = 0; i < lifecycle.length; i++) {
-      if (lifecycle[i] == NodeLifecycle.ACTIVE && busyMillis[i] == 0) {
-        if (emptySinceMs[i] < 0) {
-          emptySinceMs[i] = now;
-        }
-      } else {
-        emptySinceMs[i] = -1;
-      }
-    }
+    nodes.reconciled(now);
   }
 
   /**
@@ -355,43 +318,38 @@ public final class ReplayRun {
    * Returns the current time (no skipping) when anything is in motion.
    */
   private long quietUntil(long now) {
-    if (acted || !fastForward) {
+    if (acted || !fastForward || !nodes.settled()) {
       return now;
-    }
-    for (NodeLifecycle l : lifecycle) {
-      if (l != NodeLifecycle.ACTIVE && l != NodeLifecycle.OFF) {
-        return now;
-      }
     }
     long until = Long.MAX_VALUE;
     long startMs = START.toEpochMilli();
     var engineRecords = engine.records();
-    for (int i = 0; i < lifecycle.length; i++) {
-      NodeSpec node = nodes.get(i);
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeSpec node = nodes.spec(i);
       var rec = engineRecords.get(node.name());
       if (rec == null) {
         return now;
       }
       for (Instant on : rec.powerOns()) {
         until = after(until, on.toEpochMilli() - startMs + Duration.ofDays(1).toMillis(), now);
-        if (lifecycle[i] == NodeLifecycle.ACTIVE) {
+        if (nodes.lifecycle(i) == NodeLifecycle.ACTIVE) {
           until =
               after(
                   until, on.toEpochMilli() - startMs + policy.engine().minUptime().toMillis(), now);
         }
       }
-      if (emptySinceMs[i] >= 0) {
+      if (nodes.emptySinceMs(i) >= 0) {
         Duration grace =
             policy.engine().pool(node.pool()).idleGrace().orElse(node.power().breakEven());
         // The engine's idle clock starts at the same tick as this mirror's, or one tick later for
         // a node that became ACTIVE after the engine observed it (an uncordon after boot).
-        long due = emptySinceMs[i] + grace.toMillis();
+        long due = nodes.emptySinceMs(i) + grace.toMillis();
         until = after(until, due, now);
         until = after(until, due + policy.reconcileInterval().toMillis(), now);
       }
     }
-    until = Math.min(until, windowEnd(wakesMs, policy.engine().wakeRate().window(), now));
-    until = Math.min(until, windowEnd(suspendsMs, policy.engine().suspendRate().window(), now));
+    until = Math.min(until, nodes.wakeWindowEnd(policy.engine().wakeRate().window(), now));
+    until = Math.min(until, nodes.suspendWindowEnd(policy.engine().suspendRate().window(), now));
     if (preWake != null) {
       long step = preWake.settings().step().toMillis();
       long lead = preWake.settings().leadTime().toMillis();
@@ -406,15 +364,6 @@ public final class ReplayRun {
       }
     }
     return until;
-  }
-
-  /** When the oldest action still in a rate-limit window leaves it; forgets those gone. */
-  private static long windowEnd(java.util.ArrayDeque<Long> times, Duration window, long now) {
-    long w = window.toMillis();
-    while (!times.isEmpty() && times.peekFirst() + w <= now) {
-      times.removeFirst();
-    }
-    return times.isEmpty() ? Long.MAX_VALUE : times.peekFirst() + w;
   }
 
   /** The earlier of {@code until} and {@code t}, when t is still to come. */
@@ -462,69 +411,22 @@ public final class ReplayRun {
     running[p] = false;
     int node = podNode[p];
     busyCpu -= plan.podCpuMillis[p];
-    setBusy(node, busyMillis[node] - plan.podCpuMillis[p]);
+    nodes.addBusy(node, -plan.podCpuMillis[p]);
     // A node still busy, with nothing pending and no forecast to place, decides the same.
-    dirty |= busyMillis[node] == 0 || pending > 0 || preWake != null || capped;
+    dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
     String name = podName(p);
     podByName.remove(name);
     cluster.deletePod("replay/" + name);
-    jobPodsDone[plan.podJob[p]]++;
+    jobs.podDone(p);
     return true;
   }
 
-  private void setBusy(int node, long millis) {
-    busyMillis[node] = millis;
-    double cap = spec.coresPerNode() * 1000.0;
-    ledger.utilisation(nodes.get(node).name(), Math.max(0, millis) / cap);
-  }
-
   private void integrate(long from, long to) {
-    if (to <= from) {
-      return;
-    }
-    double w = ledger.watts();
-    int b = (int) (from / stepMs);
-    long t = from;
-    while (t < to && b < wattSum.length) {
-      long end = Math.min(to, (b + 1) * stepMs);
-      double dt = (end - t) / 1000.0;
-      wattSum[b] += w * dt;
-      onSum[b] += nodesOn * dt;
-      backlogSum[b] += pending * dt;
-      t = end;
-      b++;
-    }
+    series.add(from, to, ledger.watts(), nodes.nodesOn(), pending);
   }
 
   private PolicyResult result(Duration wall) {
     EnergyReport e = ledger.report();
-    List<Double> waits = new ArrayList<>();
-    int started = 0;
-    int completed = 0;
-    int delayed = 0;
-    for (int j = 0; j < plan.jobs; j++) {
-      if (jobPodsStarted[j] == plan.jobPods[j]) {
-        started++;
-        long wait = jobStartMs[j] - plan.jobSubmitMs[j];
-        waits.add(wait / 1000.0);
-        if (wait > 0 && jobBootDelayed[j]) {
-          delayed++;
-        }
-      }
-      if (jobPodsDone[j] == plan.jobPods[j]) {
-        completed++;
-      }
-    }
-    int buckets = wattSum.length;
-    double[] watts = new double[buckets];
-    double[] on = new double[buckets];
-    double[] backlog = new double[buckets];
-    for (int b = 0; b < buckets; b++) {
-      double len = Math.min(stepMs, endMs - (long) b * stepMs) / 1000.0;
-      watts[b] = wattSum[b] / len;
-      on[b] = onSum[b] / len;
-      backlog[b] = backlogSum[b] / len;
-    }
     return new PolicyResult(
         policy.key(),
         policy.title(),
@@ -532,12 +434,12 @@ public final class ReplayRun {
         e.actual().cost(),
         e.actual().gramsCo2(),
         plan.jobs,
-        started,
-        completed,
-        waits.stream().mapToDouble(Double::doubleValue).toArray(),
-        delayed,
-        cycles,
-        new Series(Duration.ofMillis(stepMs), watts, on, backlog),
+        jobs.started(),
+        jobs.completed(),
+        jobs.waits(),
+        jobs.delayedByBoot(),
+        nodes.cycles(),
+        series.series(),
         wall);
   }
 
@@ -549,7 +451,7 @@ public final class ReplayRun {
       if (p == null || pod.node().isEmpty()) {
         return;
       }
-      int node = nodeIndex.get(pod.node().get());
+      int node = nodes.index(pod.node().get());
       long t = at.toEpochMilli() - START.toEpochMilli();
       pending--;
       pendingCpu -= plan.podCpuMillis[p];
@@ -558,19 +460,10 @@ public final class ReplayRun {
       running[p] = true;
       // Landing on a node that already had work changes no decision unless other pods still wait
       // (less room for them) or a forecast is placed (pre-wake counts present cores).
-      dirty |= busyMillis[node] == 0 || pending > 0 || preWake != null || capped;
-      setBusy(node, busyMillis[node] + plan.podCpuMillis[p]);
+      dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
+      nodes.addBusy(node, plan.podCpuMillis[p]);
       completions.add(new long[] {t + plan.podRuntimeMs[p], p, attempt[p]});
-      int j = plan.podJob[p];
-      if (bootEndsMs[node] > plan.jobSubmitMs[j]) {
-        jobBootDelayed[j] = true;
-      }
-      if (podStartMs[p] < 0) {
-        podStartMs[p] = t;
-        if (++jobPodsStarted[j] == plan.jobPods[j]) {
-          jobStartMs[j] = t;
-        }
-      }
+      jobs.podStarted(p, t, nodes.bootEndsMs(node));
     }
 
     @Override
@@ -584,37 +477,9 @@ public final class ReplayRun {
       dirty = true;
       running[p] = false;
       busyCpu -= plan.podCpuMillis[p];
-      setBusy(podNode[p], busyMillis[podNode[p]] - plan.podCpuMillis[p]);
+      nodes.addBusy(podNode[p], -plan.podCpuMillis[p]);
       attempt[p]++;
       arrive(p);
-    }
-  }
-
-  /** Counts power cycles and nodes on, and when each boot ends. */
-  private final class Transitions implements EngineListener {
-    @Override
-    public void onTransition(NodeTransition t) {
-      Integer i = nodeIndex.get(t.node());
-      if (i == null) {
-        return;
-      }
-      dirty = true;
-      lifecycle[i] = t.to();
-      long at = t.at().toEpochMilli() - START.toEpochMilli();
-      if (t.to() == NodeLifecycle.DRAINING && t.from() == NodeLifecycle.ACTIVE) {
-        suspendsMs.addLast(at);
-      }
-      if (t.to() == NodeLifecycle.BOOTING) {
-        wakesMs.addLast(at);
-        cycles[i]++;
-        bootEndsMs[i] =
-            t.at().toEpochMilli() - START.toEpochMilli() + spec.power().bootTime().toMillis();
-      }
-      boolean on = t.to() != NodeLifecycle.OFF;
-      if (on != nodeOn[i]) {
-        nodeOn[i] = on;
-        nodesOn += on ? 1 : -1;
-      }
     }
   }
 }

@@ -3,8 +3,6 @@ package io.ecokube.test.virtualnode;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.power.wol.MacAddress;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -21,20 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,12 +45,12 @@ import org.slf4j.LoggerFactory;
  *       with status 127.
  * </ul>
  *
- * <p><b>Time.</b> Boots and shutdowns finish through a {@link NodeScheduler}. With {@link
- * NodeScheduler#realTime()} (the default) a 45 s boot takes 45 s. With a {@link
- * VirtualTimeScheduler} they finish only when the simulation advances its {@link
- * io.ecokube.api.time.ManualClock}; the packet itself still arrives over real UDP on the node's
- * listener thread, so a virtual-time demo waits for the {@code OFF -> BOOTING} change (a listener
- * or {@link #bootRequestedAt()}) before it advances time.
+ * <p><b>Time.</b> Boots and shutdowns finish through a {@link NodeScheduler} (the {@link
+ * PowerSequence}). With {@link NodeScheduler#realTime()} (the default) a 45 s boot takes 45 s. With
+ * a {@link VirtualTimeScheduler} they are events of the virtual-time {@link
+ * io.ecokube.api.time.EventLoop} and finish only when the simulation runs it; the packet itself
+ * still arrives over real UDP on the node's listener thread, so a virtual-time demo waits for the
+ * {@code OFF -> BOOTING} change (a listener or {@link #bootRequestedAt()}) before it advances time.
  *
  * <p><b>Faults</b> for fallback tests: {@link #setWakeOnLanEnabled(boolean)} false makes it ignore
  * magic packets (as with WoL off in the firmware); {@link #setPowerOffFails(boolean)} true makes
@@ -81,12 +73,10 @@ public final class VirtualNode implements AutoCloseable {
   private final String forcedPowerOffCommand;
   private final NodeScheduler scheduler;
   private final boolean ownsScheduler;
-  private final List<Consumer<PowerChange>> listeners = new CopyOnWriteArrayList<>();
+  private final PowerSequence power;
   private final KeyPair hostKey;
   private final AtomicInteger magicPackets = new AtomicInteger();
 
-  private PowerState state;
-  private Instant bootRequestedAt;
   private boolean wakeOnLanEnabled = true;
   private boolean powerOffFails;
   private boolean closed;
@@ -105,7 +95,7 @@ public final class VirtualNode implements AutoCloseable {
     this.forcedPowerOffCommand = b.forcedPowerOffCommand;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? NodeScheduler.realTime() : b.scheduler;
-    this.state = b.initiallyOn ? PowerState.ON : PowerState.OFF;
+    this.power = new PowerSequence(name, b.initiallyOn ? PowerState.ON : PowerState.OFF, scheduler);
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"));
@@ -136,7 +126,7 @@ public final class VirtualNode implements AutoCloseable {
       // Reserve a number now: the drivers' settings need it even while the machine is off.
       sshPort = probe.getLocalPort();
     }
-    if (state == PowerState.ON) {
+    if (power.state() == PowerState.ON) {
       startSsh();
     }
     Thread t = new Thread(this::listen, "virtual-node-" + name + "-wol");
@@ -146,7 +136,7 @@ public final class VirtualNode implements AutoCloseable {
         "Virtual node '{}' ({}) is {}: magic packets to udp://127.0.0.1:{}, ssh on 127.0.0.1:{}",
         name,
         mac,
-        state,
+        power.state(),
         wolSocket.getLocalPort(),
         sshPort);
     return this;
@@ -187,71 +177,42 @@ public final class VirtualNode implements AutoCloseable {
   }
 
   private void onMagicPacket() {
+    boolean wakes;
     synchronized (this) {
-      if (closed || !wakeOnLanEnabled || state != PowerState.OFF) {
-        LOG.debug("Virtual node '{}': magic packet ignored while {}", name, state);
-        return;
-      }
-      bootRequestedAt = scheduler.clock().now();
+      wakes = !closed && wakeOnLanEnabled;
     }
-    transition(PowerState.BOOTING);
-    scheduler.schedule(bootTime, this::finishBoot);
+    if (!wakes || !power.boot(bootTime, this::openSsh)) {
+      LOG.debug("Virtual node '{}': magic packet ignored while {}", name, power.state());
+    }
   }
 
-  private void finishBoot() {
+  /** The end of a boot: the OS answers on SSH. */
+  private boolean openSsh() {
     synchronized (this) {
-      if (closed || state != PowerState.BOOTING) {
-        return;
+      if (closed) {
+        return false;
       }
       try {
         startSsh();
+        return true;
       } catch (IOException e) {
         LOG.error("Virtual node '{}': cannot open its SSH port {}", name, sshPort, e);
-        return;
+        return false;
       }
     }
-    transition(PowerState.ON);
   }
 
-  private void onPowerOffCommand(boolean forced) {
-    synchronized (this) {
-      if (closed || state != PowerState.ON) {
-        return;
-      }
-    }
-    transition(PowerState.SHUTTING_DOWN);
-    scheduler.schedule(forced ? Duration.ZERO : shutdownTime, this::finishShutdown);
-  }
-
-  private void finishShutdown() {
+  /** The end of a shutdown: SSH goes away. */
+  private boolean closeSsh() {
     SshServer server;
     synchronized (this) {
-      if (closed || state != PowerState.SHUTTING_DOWN) {
-        return;
+      if (closed) {
+        return false;
       }
       server = detachSsh();
     }
     stop(server);
-    transition(PowerState.OFF);
-  }
-
-  private void transition(PowerState to) {
-    PowerChange change;
-    synchronized (this) {
-      if (state == to) {
-        return;
-      }
-      change = new PowerChange(name, state, to, scheduler.clock().now());
-      state = to;
-    }
-    LOG.info("Virtual node '{}': {} -> {}", name, change.from(), to);
-    for (Consumer<PowerChange> l : listeners) {
-      try {
-        l.accept(change);
-      } catch (RuntimeException e) {
-        LOG.warn("Virtual node '{}': a power listener failed", name, e);
-      }
-    }
+    return true;
   }
 
   private void startSsh() throws IOException {
@@ -262,7 +223,14 @@ public final class VirtualNode implements AutoCloseable {
     server.setPasswordAuthenticator(
         (u, p, session) ->
             user.equals(u) && MessageDigest.isEqual(password, p.getBytes(StandardCharsets.UTF_8)));
-    server.setCommandFactory((channel, command) -> new PowerCommand(command));
+    server.setCommandFactory(
+        (channel, command) ->
+            new PowerOffCommand(
+                command,
+                powerOffCommand,
+                forcedPowerOffCommand,
+                this::powerOffFails,
+                forced -> power.shutDown(forced ? Duration.ZERO : shutdownTime, this::closeSsh)));
     server.start();
     sshd = server;
   }
@@ -284,59 +252,9 @@ public final class VirtualNode implements AutoCloseable {
     }
   }
 
-  /** What an SSH exec request runs: the power-off commands, or "command not found". */
-  private final class PowerCommand implements Command {
-    private final String command;
-    private OutputStream err;
-    private ExitCallback exit;
-
-    PowerCommand(String command) {
-      this.command = command.strip();
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {}
-
-    @Override
-    public void setOutputStream(OutputStream out) {}
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-      this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-      this.exit = callback;
-    }
-
-    @Override
-    public void start(ChannelSession channel, Environment env) throws IOException {
-      boolean forced = command.equals(forcedPowerOffCommand);
-      if (!forced && !command.equals(powerOffCommand)) {
-        err.write(("sh: 1: " + command + ": not found\n").getBytes(StandardCharsets.UTF_8));
-        err.flush();
-        exit.onExit(127);
-        return;
-      }
-      if (powerOffFails()) {
-        err.write("Failed to power off system: Access denied\n".getBytes(StandardCharsets.UTF_8));
-        err.flush();
-        exit.onExit(1);
-        return;
-      }
-      // Report success first, as systemctl does, then go down.
-      exit.onExit(0);
-      onPowerOffCommand(forced);
-    }
-
-    @Override
-    public void destroy(ChannelSession channel) {}
-  }
-
   /** Adds a listener for power changes; see the class comment for its thread. */
   public void addListener(Consumer<PowerChange> listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    power.addListener(listener);
   }
 
   /** The node's name. */
@@ -350,13 +268,13 @@ public final class VirtualNode implements AutoCloseable {
   }
 
   /** The power state now. */
-  public synchronized PowerState state() {
-    return state;
+  public PowerState state() {
+    return power.state();
   }
 
   /** When the last magic packet started a boot, on the scheduler's clock. */
-  public synchronized Optional<Instant> bootRequestedAt() {
-    return Optional.ofNullable(bootRequestedAt);
+  public Optional<Instant> bootRequestedAt() {
+    return power.bootRequestedAt();
   }
 
   /** How many magic packets for this MAC arrived (including ignored repeats). */
@@ -441,6 +359,7 @@ public final class VirtualNode implements AutoCloseable {
         return;
       }
       closed = true;
+      power.close();
       server = detachSsh();
       if (wolSocket != null) {
         wolSocket.close();

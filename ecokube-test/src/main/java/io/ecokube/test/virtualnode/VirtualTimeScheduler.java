@@ -1,72 +1,59 @@
 package io.ecokube.test.virtualnode;
 
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.Objects;
-import java.util.PriorityQueue;
 
 /**
- * A {@link NodeScheduler} on virtual time: tasks run only when {@link #advance(Duration)} or {@link
- * #runDue()} is called, on the calling thread, in order of their due time, with the {@link
- * ManualClock} set to each task's due time while it runs. A simulation that moves the shared clock
- * itself calls {@link #runDue()} afterwards instead. Thread-safe.
+ * A {@link NodeScheduler} on virtual time: a node's boots and shutdowns are events of an {@link
+ * EventLoop}, the same loop the simulator and the replay run on. Tasks run only when the loop runs
+ * ({@link #advance(Duration)}, {@link #runDue()}, or whoever else drives a shared loop), on the
+ * calling thread, in order of their due time, with the {@link ManualClock} set to each task's due
+ * time while it runs. A simulation that moves the shared clock itself calls {@link #runDue()}
+ * afterwards. Scheduling is thread-safe: packets arrive on socket threads.
  */
 public final class VirtualTimeScheduler implements NodeScheduler {
-  private record Task(Instant due, long seq, Runnable body) {}
+  private final EventLoop loop;
 
-  private final ManualClock clock;
-  private final PriorityQueue<Task> queue =
-      new PriorityQueue<>(Comparator.comparing(Task::due).thenComparingLong(Task::seq));
-  private long seq;
-
-  /** Schedules on the given clock, which this scheduler moves forward in {@link #advance}. */
+  /** Schedules on a loop of its own over the given clock, which {@link #advance} moves forward. */
   public VirtualTimeScheduler(ManualClock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this(new EventLoop(clock));
+  }
+
+  /** Schedules on the given loop, shared with whatever else runs on it. */
+  public VirtualTimeScheduler(EventLoop loop) {
+    this.loop = Objects.requireNonNull(loop, "loop");
   }
 
   @Override
   public Clock clock() {
-    return clock;
+    return loop.clock();
+  }
+
+  /** The loop the tasks are events of. */
+  public EventLoop loop() {
+    return loop;
   }
 
   @Override
-  public synchronized void schedule(Duration delay, Runnable task) {
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative; got " + delay);
-    }
-    queue.add(new Task(clock.now().plus(delay), seq++, Objects.requireNonNull(task, "task")));
+  public void schedule(Duration delay, Runnable task) {
+    loop.after(delay, task);
   }
 
   /** Moves the clock forward by {@code d}, running every task that falls due on the way. */
   public void advance(Duration d) {
-    Instant target = clock.now().plus(d);
-    Task next;
-    while ((next = pollDue(target)) != null) {
-      if (next.due().isAfter(clock.now())) {
-        clock.set(next.due());
-      }
-      next.body().run();
-    }
-    if (target.isAfter(clock.now())) {
-      clock.set(target);
-    }
+    loop.advance(d);
   }
 
   /** Runs the tasks due now without moving the clock. */
   public void runDue() {
-    advance(Duration.ZERO);
+    loop.runDue();
   }
 
   /** How many tasks wait. */
-  public synchronized int pending() {
-    return queue.size();
-  }
-
-  private synchronized Task pollDue(Instant until) {
-    Task head = queue.peek();
-    return head != null && !head.due().isAfter(until) ? queue.poll() : null;
+  public int pending() {
+    return loop.pending();
   }
 }

@@ -11,8 +11,8 @@
  * OFF}).
  *
  * <p>Time: pass a {@link io.ecokube.test.virtualnode.VirtualTimeScheduler} sharing the simulation's
- * {@link io.ecokube.api.time.ManualClock} to run boots and shutdowns on virtual time (they complete
- * when the simulation advances the scheduler), or leave the default {@link
- * io.ecokube.test.virtualnode.NodeScheduler#realTime()}.
+ * {@link io.ecokube.api.time.ManualClock} (or its {@link io.ecokube.api.time.EventLoop}) to run
+ * boots and shutdowns as events on virtual time (they complete when the simulation runs the loop),
+ * or leave the default {@link io.ecokube.test.virtualnode.NodeScheduler#realTime()}.
  */
 package io.ecokube.test.virtualnode;
