@@ -330,11 +330,22 @@ class RedisScaleEventSourceIT {
   void redisRestartedDuringConsumptionLosesNothingAndTheSourceReconnects() throws Exception {
     Set<String> effects = java.util.concurrent.ConcurrentHashMap.newKeySet();
     AtomicInteger effectCalls = new AtomicInteger();
+    CountDownLatch inTheMiddle = new CountDownLatch(1);
+    CountDownLatch serverKilled = new CountDownLatch(1);
     DeduplicatingScaleEventHandler handler =
         new DeduplicatingScaleEventHandler(
             e -> {
               effects.add(e.taskId());
               effectCalls.incrementAndGet();
+              if (e.taskId().equals("before-50")) {
+                // Hold this event until Redis is gone, so its XACK meets a dead server.
+                inTheMiddle.countDown();
+                try {
+                  serverKilled.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+              }
               return Acceptance.ACCEPTED;
             });
     RedisScaleEventSource source = start(settings("c1").batchSize(4).build(), handler);
@@ -343,10 +354,11 @@ class RedisScaleEventSourceIT {
       redis.xadd(STREAM, "type", "scale_up", "pod_count", "1", "task_id", "before-" + i);
       sent.add("before-" + i);
     }
-    await().atMost(WAIT).until(() -> effects.size() >= 20);
+    assertThat(inTheMiddle.await(30, TimeUnit.SECONDS)).isTrue();
     connection.close();
     client.shutdown();
     server.kill();
+    serverKilled.countDown();
     await().atMost(WAIT).until(() -> !source.status().connected());
     assertThat(effects).as("killed during consumption").hasSizeLessThan(sent.size());
     server.restart();
@@ -358,6 +370,9 @@ class RedisScaleEventSourceIT {
     await().atMost(WAIT).until(() -> effects.size() == sent.size() && pending() == 0);
     assertThat(effects).isEqualTo(sent);
     assertThat(effectCalls).as("each task had one effect").hasValue(sent.size());
+    assertThat(source.counts().duplicates())
+        .as("before-50 was handled, not acknowledged, and came back")
+        .isGreaterThanOrEqualTo(1);
     assertThat(source.counts().connects()).isGreaterThanOrEqualTo(2);
     assertThat(source.status().connected()).isTrue();
   }
