@@ -26,7 +26,8 @@ import java.util.Optional;
  *       rejected and given-up entries go, with the reason</td></tr>
  *   <tr><td>deadLetterMaxLength</td><td>100000</td><td>approximate cap on that stream
  *       ({@code MAXLEN ~})</td></tr>
- *   <tr><td>batchSize</td><td>16</td><td>entries per read ({@code COUNT})</td></tr>
+ *   <tr><td>batchSize</td><td>64</td><td>entries per read ({@code COUNT}); the handled ones are
+ *       acknowledged with one {@code XACK}</td></tr>
  *   <tr><td>readBlock</td><td>2 s</td><td>longest wait of one blocking read ({@code BLOCK}); an
  *       entry is returned as soon as it arrives, this only bounds how long an idle read
  *       waits</td></tr>
@@ -203,7 +204,7 @@ public record RedisScaleEventSettings(
     private StartFrom startFrom = StartFrom.NEW_EVENTS;
     private Optional<String> deadLetterStream = Optional.empty();
     private long deadLetterMaxLength = 100_000;
-    private int batchSize = 16;
+    private int batchSize = 64;
     private Duration readBlock = Duration.ofSeconds(2);
     private Duration claimIdle = Duration.ofSeconds(60);
     private Duration claimInterval = Duration.ofSeconds(15);

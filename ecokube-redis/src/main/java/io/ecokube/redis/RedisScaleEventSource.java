@@ -293,11 +293,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
                   me,
                   XReadArgs.Builder.block(settings.readBlock()).count(settings.batchSize()),
                   StreamOffset.lastConsumed(settings.stream()));
-          for (StreamMessage<String, String> m : batch) {
-            if (!process(redis, m, 1)) {
-              break;
-            }
-          }
+          handleBatch(redis, batch, Map.of());
         }
       } catch (SetupException e) {
         problem = Optional.of(e.getMessage());
@@ -401,13 +397,10 @@ public final class RedisScaleEventSource implements AutoCloseable {
       if (batch.isEmpty()) {
         return;
       }
-      Map<String, Long> deliveries = deliveries(redis, batch);
-      for (StreamMessage<String, String> m : batch) {
-        if (!process(redis, m, deliveries.getOrDefault(m.getId(), 1L))) {
-          return;
-        }
-        after = m.getId();
+      if (!handleBatch(redis, batch, deliveries(redis, batch))) {
+        return;
       }
+      after = batch.get(batch.size() - 1).getId();
     }
   }
 
@@ -428,11 +421,8 @@ public final class RedisScaleEventSource implements AutoCloseable {
             batch.size(),
             settings.stream(),
             settings.claimIdle());
-        Map<String, Long> deliveries = deliveries(redis, batch);
-        for (StreamMessage<String, String> m : batch) {
-          if (!process(redis, m, deliveries.getOrDefault(m.getId(), 1L))) {
-            return;
-          }
+        if (!handleBatch(redis, batch, deliveries(redis, batch))) {
+          return;
         }
       }
       cursor = got.getId();
@@ -455,15 +445,61 @@ public final class RedisScaleEventSource implements AutoCloseable {
     return out;
   }
 
-  /** Handles one entry until it is acknowledged; false when closing (the entry stays pending). */
-  private boolean process(
+  /**
+   * Handles a batch, then acknowledges what the handler took in one {@code XACK}: one round trip
+   * (and one fsync on the server) per batch instead of per entry. A crash before it redelivers the
+   * batch's handled entries, which the de-duplication absorbs. False when closing.
+   */
+  private boolean handleBatch(
+      RedisCommands<String, String> redis,
+      List<StreamMessage<String, String>> batch,
+      Map<String, Long> deliveries) {
+    List<String> handled = new ArrayList<>(batch.size());
+    long acceptedHere = 0;
+    long duplicatesHere = 0;
+    boolean goOn = true;
+    for (StreamMessage<String, String> m : batch) {
+      Outcome o = process(redis, m, deliveries.getOrDefault(m.getId(), 1L));
+      if (o == Outcome.CLOSING) {
+        goOn = false;
+        break;
+      }
+      if (o == Outcome.ACCEPTED) {
+        handled.add(m.getId());
+        acceptedHere++;
+      } else if (o == Outcome.DUPLICATE) {
+        handled.add(m.getId());
+        duplicatesHere++;
+      }
+    }
+    if (!handled.isEmpty()) {
+      redis.xack(settings.stream(), settings.group(), handled.toArray(String[]::new));
+      accepted.addAndGet(acceptedHere);
+      duplicates.addAndGet(duplicatesHere);
+    }
+    return goOn;
+  }
+
+  /** What became of one entry of a batch. */
+  private enum Outcome {
+    /** Handled; to be acknowledged with the batch. */
+    ACCEPTED,
+    /** Seen before; to be acknowledged with the batch. */
+    DUPLICATE,
+    /** Dead-lettered or deleted, and acknowledged already. */
+    SETTLED,
+    /** The source is closing; the entry stays pending. */
+    CLOSING
+  }
+
+  private Outcome process(
       RedisCommands<String, String> redis, StreamMessage<String, String> m, long deliveries) {
     String origin = settings.stream() + "/" + m.getId();
     Map<String, String> fields = m.getBody();
     if (fields == null || fields.isEmpty()) {
       // Deleted from the stream while pending: nothing left to handle.
       redis.xack(settings.stream(), settings.group(), m.getId());
-      return true;
+      return Outcome.SETTLED;
     }
     if (deliveries > settings.maxAttempts()) {
       return deadLetter(
@@ -509,14 +545,12 @@ public final class RedisScaleEventSource implements AutoCloseable {
             e.toString(),
             settings.retryBackoff());
         if (!pause(settings.retryBackoff())) {
-          return false;
+          return Outcome.CLOSING;
         }
         continue;
       }
       switch (result) {
         case ACCEPTED -> {
-          redis.xack(settings.stream(), settings.group(), m.getId());
-          accepted.incrementAndGet();
           LOG.info(
               "accepted {} {} x{} (task {}) from {}",
               event.type(),
@@ -524,13 +558,11 @@ public final class RedisScaleEventSource implements AutoCloseable {
               event.podCount(),
               event.taskId(),
               origin);
-          return true;
+          return Outcome.ACCEPTED;
         }
         case DUPLICATE -> {
-          redis.xack(settings.stream(), settings.group(), m.getId());
-          duplicates.incrementAndGet();
           LOG.info("duplicate scale event, task {} ({}): already handled", event.taskId(), origin);
-          return true;
+          return Outcome.DUPLICATE;
         }
         case REJECTED -> {
           rejected.incrementAndGet();
@@ -543,7 +575,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
   }
 
   /** Copies an entry to the dead-letter stream with the reason, then acknowledges it. */
-  private boolean deadLetter(
+  private Outcome deadLetter(
       RedisCommands<String, String> redis,
       StreamMessage<String, String> m,
       long deliveries,
@@ -579,7 +611,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
       deadLetterLog.record(origin, reason, body.toString(), e.getMessage());
     }
     redis.xack(settings.stream(), settings.group(), m.getId());
-    return true;
+    return Outcome.SETTLED;
   }
 
   private String where() {
