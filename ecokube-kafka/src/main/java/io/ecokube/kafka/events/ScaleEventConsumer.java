@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * ScaleEventHandler}, on one named thread ({@code ecokube-scale-events-<topic>}).
  *
  * <p>Delivery is at least once: a record's offset is committed only after the handler returned for
- * it, one record at a time, so a crash redelivers at most the event in hand (wrap the handler in a
- * {@link io.ecokube.api.demand.DeduplicatingScaleEventHandler}, shared with the Redis source, to
- * make that harmless). Records decode through the same {@link
+ * it, once per partition and poll, so a crash redelivers at most one poll's records (wrap the
+ * handler in a {@link io.ecokube.api.demand.DeduplicatingScaleEventHandler}, shared with the Redis
+ * source, to make that harmless). Records decode through the same {@link
  * io.ecokube.api.demand.ScaleEventDecoder} as Redis Streams entries (see {@link ScaleEventCodec}).
  *
  * <p>Bad input never stops the stream and is never dropped: a record that is not a valid event (the
@@ -261,16 +261,31 @@ public final class ScaleEventConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * Handles each partition's records of one poll, then commits past the handled ones in one
+   * request: a commit per record cost a broker round trip per event (about 130 events/s, see
+   * docs/benchmarks.md). A crash before the commit redelivers that partition's batch, which the
+   * de-duplication absorbs.
+   */
   private void processBatch(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      long next = -1;
+      boolean stopped = false;
       for (int i = 0; i < list.size() && running; i++) {
         ConsumerRecord<byte[], byte[]> record = list.get(i);
         if (!handleWithRetries(record)) {
-          // Stopped while retrying: the uncommitted record is redelivered to whoever takes over.
-          return;
+          // Stopped while retrying: this record stays uncommitted and is redelivered.
+          stopped = true;
+          break;
         }
-        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
+        next = record.offset() + 1;
+      }
+      if (next >= 0) {
+        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+      }
+      if (stopped || !running) {
+        return;
       }
     }
   }
