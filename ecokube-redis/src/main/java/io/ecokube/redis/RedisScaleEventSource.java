@@ -27,7 +27,6 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.resource.ClientResources;
@@ -92,9 +91,12 @@ public final class RedisScaleEventSource implements AutoCloseable {
   private final Thread thread;
   private final DeadLetterLog deadLetterLog;
   private final CountDownLatch stopping = new CountDownLatch(1);
-  private final Consumer<String> me;
+  private final Consumer<RedisName> me;
+  private final RedisName stream;
+  private final RedisName group;
+  private final RedisName deadLetterStream;
   private volatile boolean running = true;
-  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile StatefulRedisConnection<RedisName, String> connection;
   private volatile Optional<String> problem = Optional.of("not connected yet");
   private Instant nextClaim = Instant.MIN;
 
@@ -152,7 +154,10 @@ public final class RedisScaleEventSource implements AutoCloseable {
     this.handler = handler;
     this.clock = clock;
     this.deadLetterLog = deadLetterLog;
-    this.me = Consumer.from(settings.group(), settings.consumer());
+    this.stream = RedisName.of(settings.stream());
+    this.group = RedisName.of(settings.group());
+    this.deadLetterStream = RedisName.of(settings.deadLetterStream());
+    this.me = Consumer.from(group, RedisName.of(settings.consumer()));
     this.uri = uri(settings, secrets);
     this.resources =
         DefaultClientResources.builder()
@@ -280,7 +285,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
     Duration backoff = settings.reconnectBackoffMin();
     while (running) {
       try {
-        RedisCommands<String, String> redis = connect();
+        RedisCommands<RedisName, String> redis = connect();
         backoff = settings.reconnectBackoffMin();
         recoverOwnPending(redis);
         while (running) {
@@ -288,11 +293,11 @@ public final class RedisScaleEventSource implements AutoCloseable {
             claimAbandoned(redis);
             nextClaim = clock.now().plus(settings.claimInterval());
           }
-          List<StreamMessage<String, String>> batch =
+          List<StreamMessage<RedisName, String>> batch =
               redis.xreadgroup(
                   me,
                   XReadArgs.Builder.block(settings.readBlock()).count(settings.batchSize()),
-                  StreamOffset.lastConsumed(settings.stream()));
+                  StreamOffset.lastConsumed(stream));
           handleBatch(redis, batch, Map.of());
         }
       } catch (SetupException e) {
@@ -333,21 +338,19 @@ public final class RedisScaleEventSource implements AutoCloseable {
     disconnect();
   }
 
-  private RedisCommands<String, String> connect() throws SetupException {
-    StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8, uri);
+  private RedisCommands<RedisName, String> connect() throws SetupException {
+    StatefulRedisConnection<RedisName, String> c = client.connect(RedisName.CODEC, uri);
     connection = c;
     if (!running) {
       // close() ran while connecting and could not see this connection.
       disconnect();
       throw new RedisException("closing");
     }
-    RedisCommands<String, String> redis = c.sync();
+    RedisCommands<RedisName, String> redis = c.sync();
     String start = settings.startFrom() == RedisScaleEventSettings.StartFrom.NEW_EVENTS ? "$" : "0";
     try {
       redis.xgroupCreate(
-          StreamOffset.from(settings.stream(), start),
-          settings.group(),
-          XGroupCreateArgs.Builder.mkstream(true));
+          StreamOffset.from(stream, start), group, XGroupCreateArgs.Builder.mkstream(true));
       LOG.info(
           "created consumer group {} on stream {} (from {})",
           settings.group(),
@@ -365,7 +368,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
                 + " (is the key a stream, and may this user run XGROUP?)");
       }
     }
-    String dltType = redis.type(settings.deadLetterStream());
+    String dltType = redis.type(deadLetterStream);
     if (!dltType.equals("none") && !dltType.equals("stream")) {
       throw new SetupException(
           "dead-letter key "
@@ -386,14 +389,12 @@ public final class RedisScaleEventSource implements AutoCloseable {
   }
 
   /** Entries this consumer read before a crash or disconnect and never acknowledged. */
-  private void recoverOwnPending(RedisCommands<String, String> redis) {
+  private void recoverOwnPending(RedisCommands<RedisName, String> redis) {
     String after = "0";
     while (running) {
-      List<StreamMessage<String, String>> batch =
+      List<StreamMessage<RedisName, String>> batch =
           redis.xreadgroup(
-              me,
-              XReadArgs.Builder.count(settings.batchSize()),
-              StreamOffset.from(settings.stream(), after));
+              me, XReadArgs.Builder.count(settings.batchSize()), StreamOffset.from(stream, after));
       if (batch.isEmpty()) {
         return;
       }
@@ -405,15 +406,15 @@ public final class RedisScaleEventSource implements AutoCloseable {
   }
 
   /** Takes over entries that another consumer left pending for claimIdle (it died). */
-  private void claimAbandoned(RedisCommands<String, String> redis) {
+  private void claimAbandoned(RedisCommands<RedisName, String> redis) {
     String cursor = "0-0";
     do {
-      ClaimedMessages<String, String> got =
+      ClaimedMessages<RedisName, String> got =
           redis.xautoclaim(
-              settings.stream(),
+              stream,
               XAutoClaimArgs.Builder.xautoclaim(me, settings.claimIdle(), cursor)
                   .count(settings.batchSize()));
-      List<StreamMessage<String, String>> batch = got.getMessages();
+      List<StreamMessage<RedisName, String>> batch = got.getMessages();
       if (!batch.isEmpty()) {
         claimed.addAndGet(batch.size());
         LOG.info(
@@ -431,11 +432,11 @@ public final class RedisScaleEventSource implements AutoCloseable {
 
   /** How often Redis has delivered each entry of a batch, the current delivery included. */
   private Map<String, Long> deliveries(
-      RedisCommands<String, String> redis, List<StreamMessage<String, String>> batch) {
+      RedisCommands<RedisName, String> redis, List<StreamMessage<RedisName, String>> batch) {
     List<PendingMessage> pending =
         redis.xpending(
-            settings.stream(),
-            settings.group(),
+            stream,
+            group,
             Range.create(batch.get(0).getId(), batch.get(batch.size() - 1).getId()),
             Limit.from(batch.size()));
     Map<String, Long> out = new HashMap<>();
@@ -451,14 +452,14 @@ public final class RedisScaleEventSource implements AutoCloseable {
    * batch's handled entries, which the de-duplication absorbs. False when closing.
    */
   private boolean handleBatch(
-      RedisCommands<String, String> redis,
-      List<StreamMessage<String, String>> batch,
+      RedisCommands<RedisName, String> redis,
+      List<StreamMessage<RedisName, String>> batch,
       Map<String, Long> deliveries) {
     List<String> handled = new ArrayList<>(batch.size());
     long acceptedHere = 0;
     long duplicatesHere = 0;
     boolean goOn = true;
-    for (StreamMessage<String, String> m : batch) {
+    for (StreamMessage<RedisName, String> m : batch) {
       Outcome o = process(redis, m, deliveries.getOrDefault(m.getId(), 1L));
       if (o == Outcome.CLOSING) {
         goOn = false;
@@ -473,7 +474,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
       }
     }
     if (!handled.isEmpty()) {
-      redis.xack(settings.stream(), settings.group(), handled.toArray(String[]::new));
+      redis.xack(stream, group, handled.toArray(String[]::new));
       accepted.addAndGet(acceptedHere);
       duplicates.addAndGet(duplicatesHere);
     }
@@ -493,12 +494,12 @@ public final class RedisScaleEventSource implements AutoCloseable {
   }
 
   private Outcome process(
-      RedisCommands<String, String> redis, StreamMessage<String, String> m, long deliveries) {
+      RedisCommands<RedisName, String> redis, StreamMessage<RedisName, String> m, long deliveries) {
     String origin = settings.stream() + "/" + m.getId();
-    Map<String, String> fields = m.getBody();
-    if (fields == null || fields.isEmpty()) {
+    Map<RedisName, String> body = m.getBody();
+    if (body == null || body.isEmpty()) {
       // Deleted from the stream while pending: nothing left to handle.
-      redis.xack(settings.stream(), settings.group(), m.getId());
+      redis.xack(stream, group, m.getId());
       return Outcome.SETTLED;
     }
     if (deliveries > settings.maxAttempts()) {
@@ -514,7 +515,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
     }
     ScaleEvent event;
     try {
-      event = settings.decoder().decode(fields);
+      event = settings.decoder().decode(RedisName.fields(body));
     } catch (MalformedScaleEventException e) {
       malformed.incrementAndGet();
       LOG.warn("malformed scale event {}: {}", origin, e.getMessage());
@@ -576,27 +577,27 @@ public final class RedisScaleEventSource implements AutoCloseable {
 
   /** Copies an entry to the dead-letter stream with the reason, then acknowledges it. */
   private Outcome deadLetter(
-      RedisCommands<String, String> redis,
-      StreamMessage<String, String> m,
+      RedisCommands<RedisName, String> redis,
+      StreamMessage<RedisName, String> m,
       long deliveries,
       String reason) {
     String origin = settings.stream() + "/" + m.getId();
-    Map<String, String> body = m.getBody();
+    Map<RedisName, String> body = m.getBody();
     List<Object> kv = new ArrayList<>(body.size() * 2 + 6);
     body.forEach(
         (k, v) -> {
           kv.add(k);
           kv.add(v);
         });
-    kv.add(FIELD_REASON);
+    kv.add(RedisName.of(FIELD_REASON));
     kv.add(reason);
-    kv.add(FIELD_ORIGIN);
+    kv.add(RedisName.of(FIELD_ORIGIN));
     kv.add(origin);
-    kv.add(FIELD_DELIVERIES);
+    kv.add(RedisName.of(FIELD_DELIVERIES));
     kv.add(Long.toString(deliveries));
     try {
       redis.xadd(
-          settings.deadLetterStream(),
+          deadLetterStream,
           XAddArgs.Builder.maxlen(settings.deadLetterMaxLength()).approximateTrimming(),
           kv.toArray());
       deadLettered.incrementAndGet();
@@ -610,7 +611,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
           e.getMessage());
       deadLetterLog.record(origin, reason, body.toString(), e.getMessage());
     }
-    redis.xack(settings.stream(), settings.group(), m.getId());
+    redis.xack(stream, group, m.getId());
     return Outcome.SETTLED;
   }
 
@@ -641,7 +642,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
   }
 
   private void disconnect() {
-    StatefulRedisConnection<String, String> c = connection;
+    StatefulRedisConnection<RedisName, String> c = connection;
     connection = null;
     if (c != null) {
       try {

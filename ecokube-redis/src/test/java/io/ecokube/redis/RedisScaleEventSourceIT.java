@@ -245,6 +245,9 @@ class RedisScaleEventSourceIT {
     String noType = redis.xadd(STREAM, "pod_count", "3", "task_id", "t1");
     String words = redis.xadd(STREAM, "type", "scale_up", "pod_count", "three", "task_id", "t2");
     String tooMany = redis.xadd(STREAM, "type", "scale_up", "pod_count", "5000", "task_id", "t3");
+    String twice =
+        redis.xadd(
+            STREAM, "type", "scale_up", "pod_count", "3", "pod_count", "300", "task_id", "t5");
     String ghost =
         redis.xadd(
             STREAM, "type", "scale_up", "workload", "ghost", "pod_count", "1", "task_id", "t4");
@@ -262,6 +265,7 @@ class RedisScaleEventSourceIT {
             STREAM + "/" + noType,
             STREAM + "/" + words,
             STREAM + "/" + tooMany,
+            STREAM + "/" + twice,
             STREAM + "/" + ghost,
             STREAM + "/" + poison);
     assertThat(dead)
@@ -271,12 +275,16 @@ class RedisScaleEventSourceIT {
             "malformed: pod_count must be a whole number in 1..50, got \"three\"",
             "malformed: pod_count must be a whole number in 1..50, got 5000 (raise maxPodCount if"
                 + " that many pods are meant)",
+            "malformed: field pod_count is given more than once; send each field once",
             "rejected by the handler",
             "handler failed 2 times: cannot place 1 pods");
+    // The copy keeps every field as sent, the repeated pod_count of "twice" too (6 entries, 7).
+    String raw = redisCli(server.port(), "XRANGE", STREAM + ":dead-letter", "-", "+");
+    assertThat(raw.lines().filter("pod_count"::equals).count()).isEqualTo(7);
     assertThat(dead.get(1).getBody())
         .containsEntry("pod_count", "three")
         .containsEntry("task_id", "t2");
-    assertThat(source.counts()).isEqualTo(new RedisScaleEventSource.Counts(1, 0, 1, 3, 5, 2, 0, 1));
+    assertThat(source.counts()).isEqualTo(new RedisScaleEventSource.Counts(1, 0, 1, 4, 6, 2, 0, 1));
   }
 
   @Test
