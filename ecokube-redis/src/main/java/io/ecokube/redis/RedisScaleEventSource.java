@@ -672,7 +672,14 @@ public final class RedisScaleEventSource implements AutoCloseable {
       LOG.warn("redis scale-event thread {} did not stop within 15 s", thread.getName());
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    try {
+      // Wait for Lettuce's I/O threads too, so a closed source leaves no thread behind.
+      resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("redis client threads did not stop within 5 s: {}", e.toString());
+    }
   }
 
   /** The server answered, but the stream, group or dead-letter key cannot be used as configured. */

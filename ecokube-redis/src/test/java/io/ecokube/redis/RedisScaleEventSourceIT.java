@@ -137,6 +137,11 @@ class RedisScaleEventSourceIT {
         .extracting(Thread::getName)
         .contains("ecokube-redis-events-otto:scale:events")
         .anyMatch(n -> n.startsWith("ecokube-redis-io-"));
+    source.close();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(Thread::isAlive)
+        .extracting(Thread::getName)
+        .noneMatch(n -> n.startsWith("ecokube-redis-"));
   }
 
   /** A handler that records the event durably, then waits until the test lets it return. */
