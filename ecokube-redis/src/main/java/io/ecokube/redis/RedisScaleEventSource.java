@@ -314,7 +314,9 @@ public final class RedisScaleEventSource implements AutoCloseable {
           break;
         }
         String why = describe(e);
-        problem = Optional.of("connection to redis " + where() + " lost or refused: " + why);
+        // Mostly a lost or refused connection; also NOGROUP when the stream was deleted under
+        // us, which the reconnect repairs by creating the group again.
+        problem = Optional.of("redis " + where() + " failed or refused: " + why);
         LOG.warn(
             "redis scale events on {} at {}: {}; reconnecting in {}",
             settings.stream(),
@@ -326,6 +328,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
         }
         backoff = min(backoff.multipliedBy(2), settings.reconnectBackoffMax());
       } catch (RuntimeException e) {
+        problem = Optional.of("unexpected failure reading " + settings.stream() + ": " + e);
         LOG.error(
             "redis scale events on {}: unexpected failure; reconnecting", settings.stream(), e);
         disconnect();
@@ -347,7 +350,13 @@ public final class RedisScaleEventSource implements AutoCloseable {
       throw new RedisException("closing");
     }
     RedisCommands<RedisName, String> redis = c.sync();
-    String start = settings.startFrom() == RedisScaleEventSettings.StartFrom.NEW_EVENTS ? "$" : "0";
+    // A group that vanished after we had one means Redis lost state (restarted without
+    // persistence, stream deleted): what the stream holds now arrived since, so read all of it;
+    // handling an entry twice is absorbed by de-duplication, skipping one would lose a task.
+    String start =
+        settings.startFrom() == RedisScaleEventSettings.StartFrom.NEW_EVENTS && connects.get() == 0
+            ? "$"
+            : "0";
     try {
       redis.xgroupCreate(
           StreamOffset.from(stream, start), group, XGroupCreateArgs.Builder.mkstream(true));

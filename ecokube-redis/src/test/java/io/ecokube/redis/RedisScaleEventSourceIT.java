@@ -340,6 +340,24 @@ class RedisScaleEventSourceIT {
   }
 
   @Test
+  void aStreamDeletedUnderTheSourceGetsItsGroupBack() {
+    List<String> handled = new CopyOnWriteArrayList<>();
+    RedisScaleEventSource source =
+        start(
+            settings("c1").build(),
+            e -> {
+              handled.add(e.taskId());
+              return Acceptance.ACCEPTED;
+            });
+    // Deleted and added to again before the source noticed: the group it creates anew must start
+    // at the beginning of the new stream, or this event would be skipped.
+    redis.del(STREAM);
+    redis.xadd(STREAM, "type", "scale_up", "pod_count", "1", "task_id", "after-del");
+    await().atMost(WAIT).until(() -> handled.contains("after-del"));
+    assertThat(source.counts().connects()).isEqualTo(2);
+  }
+
+  @Test
   void redisRestartedDuringConsumptionLosesNothingAndTheSourceReconnects() throws Exception {
     Set<String> effects = java.util.concurrent.ConcurrentHashMap.newKeySet();
     AtomicInteger effectCalls = new AtomicInteger();

@@ -175,7 +175,8 @@ class RedisScaleEventSourceSecurityIT {
               Clock.system())) {
         await()
             .atMost(WAIT)
-            .until(() -> source.status().problem().orElse("").contains("lost or refused"));
+            .until(() -> source.status().problem().orElse("").contains("failed or refused"));
+        assertThat(source.status().problem().get()).contains("certification path");
         assertThat(source.status().connected()).isFalse();
       }
     }
