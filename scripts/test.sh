@@ -2,7 +2,8 @@
 # Runs Eco-Kube's whole test suite: unit tests, integration tests against real peers, format check.
 #
 # The integration tests start real programs on loopback: OpenIPMI's ipmi_sim (+ ipmitool to cross-check),
-# OpenSSH's sshd and Prometheus. They come from Debian packages, installed here when missing. Everything
+# OpenSSH's sshd, Prometheus and redis-server (with redis-cli, and openssl for its TLS test's
+# certificate). They come from Debian packages, installed here when missing. Everything
 # else (Maven itself, Kafka's embedded broker, the fake Kubernetes API server) comes from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ declare -A needed=(
   [ipmitool]=ipmitool
   [sshd]=openssh-server
   [prometheus]=prometheus
+  [redis-server]=redis-server
+  [redis-cli]=redis-tools
+  [openssl]=openssl
   [sudo]=sudo
 )
 

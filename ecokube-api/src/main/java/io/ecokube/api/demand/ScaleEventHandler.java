@@ -1,8 +1,10 @@
 package io.ecokube.api.demand;
 
 /**
- * Takes scale events from a stream. A consumer commits an event's offset only after the handler
- * accepted it, so events are delivered at least once; the handler is idempotent by task id.
+ * Takes scale events from a stream (a Kafka topic, a Redis Stream). A source acknowledges an event
+ * (commits its offset, {@code XACK}s it) only after the handler returned for it, so events are
+ * delivered at least once: a handler records its work durably before it returns, and is idempotent
+ * by task id (see {@link DeduplicatingScaleEventHandler}).
  */
 @FunctionalInterface
 public interface ScaleEventHandler {
@@ -17,6 +19,9 @@ public interface ScaleEventHandler {
     REJECTED
   }
 
-  /** Handles an event. Must not block on I/O. */
+  /**
+   * Handles an event on the source's own thread; a slow handler delays only that source's next
+   * events. Throwing means "try again later"; {@link Acceptance#REJECTED} means "never".
+   */
   Acceptance accept(ScaleEvent event);
 }

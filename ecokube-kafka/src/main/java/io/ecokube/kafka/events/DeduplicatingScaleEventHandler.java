@@ -2,55 +2,25 @@ package io.ecokube.kafka.events;
 
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /**
- * Makes a handler idempotent by task id: an event whose task id was already accepted answers {@link
- * Acceptance#DUPLICATE} without reaching the delegate. The consumer delivers at least once (a crash
- * between the handler and the commit redelivers), so this is what turns redelivery into
- * exactly-once effects. Remembers the most recent {@code capacity} task ids; a rejected event or
- * one whose handler threw is not remembered, so it can be tried again. Thread-safe.
+ * The de-duplication wrapper under its old name, kept so that existing wiring compiles while it
+ * moves to the shared one.
+ *
+ * @deprecated use {@link io.ecokube.api.demand.DeduplicatingScaleEventHandler}, which the Kafka and
+ *     Redis sources share
  */
+@Deprecated(forRemoval = true)
 public final class DeduplicatingScaleEventHandler implements ScaleEventHandler {
-  /** Enough for hours of events at the rates a scaler sees. */
-  public static final int DEFAULT_CAPACITY = 100_000;
+  private final io.ecokube.api.demand.DeduplicatingScaleEventHandler shared;
 
-  private final ScaleEventHandler delegate;
-  private final Map<String, Boolean> seen;
-
-  /** Wraps a handler, remembering {@link #DEFAULT_CAPACITY} task ids. */
+  /** Wraps a handler, remembering the default number of task ids. */
   public DeduplicatingScaleEventHandler(ScaleEventHandler delegate) {
-    this(delegate, DEFAULT_CAPACITY);
-  }
-
-  /** Wraps a handler, remembering the given number of task ids. */
-  public DeduplicatingScaleEventHandler(ScaleEventHandler delegate, int capacity) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
-    if (capacity <= 0) {
-      throw new IllegalArgumentException("dedup capacity must be > 0, got " + capacity);
-    }
-    this.seen =
-        new LinkedHashMap<>(16, 0.75f, false) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.shared = new io.ecokube.api.demand.DeduplicatingScaleEventHandler(delegate);
   }
 
   @Override
-  public synchronized Acceptance accept(ScaleEvent event) {
-    if (seen.containsKey(event.taskId())) {
-      return Acceptance.DUPLICATE;
-    }
-    Acceptance result = delegate.accept(event);
-    if (result != Acceptance.REJECTED) {
-      seen.put(event.taskId(), Boolean.TRUE);
-    }
-    return result;
+  public Acceptance accept(ScaleEvent event) {
+    return shared.accept(event);
   }
 }

@@ -1,28 +1,63 @@
 package io.ecokube.kafka.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecokube.api.demand.MalformedScaleEventException;
 import io.ecokube.api.demand.ScaleEvent;
+import io.ecokube.api.demand.ScaleEventDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * The JSON form of a scale event: {@code {"type":"scale_up"|"scale_down","workload":"...",
- * "podCount":3,"taskId":"..."}}. {@code pod_count} and {@code task_id} are accepted as well, the
- * spelling of the event-driven scaler that Eco-Kube replaces. Unknown fields are ignored, so
- * producers may add their own.
+ * The JSON form of a scale event: one object whose members are the fields {@link ScaleEventDecoder}
+ * reads, so Kafka and Redis Streams events decode alike: {@code
+ * {"type":"scale_up","workload":"...","podCount":3,"taskId":"..."}} or the Ottoscaler shape {@code
+ * {"type":"scale_up","pod_count":3,"task_id":"task-123"}} (the default workload then applies).
+ * Numbers may be JSON numbers or strings. Other members are kept as the event's attributes (nested
+ * values as their JSON text). A duplicate key, trailing data after the object, or a {@code null} or
+ * nested value in a known field is malformed, never silently resolved.
  */
 public final class ScaleEventCodec {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
   private static final int MAX_BYTES = 64 * 1024;
+  private static final Set<String> KNOWN =
+      Set.of(
+          ScaleEventDecoder.TYPE,
+          ScaleEventDecoder.WORKLOAD,
+          ScaleEventDecoder.POD_COUNT,
+          ScaleEventDecoder.POD_COUNT_SNAKE,
+          ScaleEventDecoder.TASK_ID,
+          ScaleEventDecoder.TASK_ID_SNAKE);
 
-  private ScaleEventCodec() {}
+  private final ScaleEventDecoder decoder;
+
+  /** A codec whose events are decoded (default workload, pod-count bound) by {@code decoder}. */
+  public ScaleEventCodec(ScaleEventDecoder decoder) {
+    this.decoder = Objects.requireNonNull(decoder, "decoder");
+  }
 
   /** Reads an event, or says precisely what is wrong with the record. */
-  public static ScaleEvent parse(byte[] value) throws MalformedScaleEventException {
+  public ScaleEvent parse(byte[] value) throws MalformedScaleEventException {
+    return decoder.decode(fields(value));
+  }
+
+  /** The members of the record's JSON object as text, strictly parsed. */
+  static Map<String, String> fields(byte[] value) throws MalformedScaleEventException {
     if (value == null || value.length == 0) {
       throw new MalformedScaleEventException("empty record value; expected a JSON object");
     }
@@ -40,57 +75,33 @@ public final class ScaleEventCodec {
       throw new MalformedScaleEventException(
           "expected a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
     }
-    ScaleEvent.Type type = type(root.get("type"));
-    String workload = text(root, "workload");
-    String taskId = text(root, root.has("taskId") ? "taskId" : "task_id");
-    JsonNode count = root.has("podCount") ? root.get("podCount") : root.get("pod_count");
-    if (count == null || !count.isIntegralNumber() || !count.canConvertToInt()) {
-      throw new MalformedScaleEventException(
-          "podCount must be a whole number > 0, got " + (count == null ? "nothing" : count));
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> m = it.next();
+      String name = m.getKey();
+      JsonNode v = m.getValue();
+      if (KNOWN.contains(name) && (v.isNull() || v.isContainerNode())) {
+        throw new MalformedScaleEventException(
+            name, name + " must be a string or a number, got " + v);
+      }
+      fields.put(name, v.isValueNode() ? v.asText() : v.toString());
     }
-    if (count.intValue() <= 0) {
-      throw new MalformedScaleEventException("podCount must be > 0, got " + count.intValue());
-    }
-    return new ScaleEvent(type, workload, count.intValue(), taskId);
+    return fields;
   }
 
-  /** Writes an event in the JSON form {@link #parse} reads. */
+  /** Writes an event in the JSON form {@link #parse} reads, attributes included. */
   public static byte[] toJson(ScaleEvent event) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("type", event.type().name().toLowerCase(Locale.ROOT));
-    node.put("workload", event.workload());
-    node.put("podCount", event.podCount());
-    node.put("taskId", event.taskId());
+    node.put(ScaleEventDecoder.TYPE, event.type().name().toLowerCase(Locale.ROOT));
+    node.put(ScaleEventDecoder.WORKLOAD, event.workload());
+    node.put(ScaleEventDecoder.POD_COUNT, event.podCount());
+    node.put(ScaleEventDecoder.TASK_ID, event.taskId());
+    event.attributes().forEach(node::put);
     try {
       return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a scale event as JSON", e);
     }
-  }
-
-  private static ScaleEvent.Type type(JsonNode node) throws MalformedScaleEventException {
-    if (node == null || !node.isTextual()) {
-      throw new MalformedScaleEventException(
-          "type must be \"scale_up\" or \"scale_down\", got " + (node == null ? "nothing" : node));
-    }
-    switch (node.asText()) {
-      case "scale_up":
-        return ScaleEvent.Type.SCALE_UP;
-      case "scale_down":
-        return ScaleEvent.Type.SCALE_DOWN;
-      default:
-        throw new MalformedScaleEventException(
-            "type must be \"scale_up\" or \"scale_down\", got \"" + node.asText() + "\"");
-    }
-  }
-
-  private static String text(JsonNode root, String field) throws MalformedScaleEventException {
-    JsonNode node = root.get(field);
-    if (node == null || !node.isTextual() || node.asText().isBlank()) {
-      throw new MalformedScaleEventException(
-          field + " must be a non-blank string, got " + (node == null ? "nothing" : node));
-    }
-    return node.asText();
   }
 
   private static String firstLine(String s) {

@@ -1,5 +1,7 @@
 package io.ecokube.kafka.events;
 
+import io.ecokube.api.demand.DeadLetterLog;
+import io.ecokube.api.demand.MalformedScaleEventException;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
@@ -11,8 +13,11 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -33,11 +39,18 @@ import org.slf4j.LoggerFactory;
  * ScaleEventHandler}, on one named thread ({@code ecokube-scale-events-<topic>}).
  *
  * <p>Delivery is at least once: a record's offset is committed only after the handler returned for
- * it, one record at a time, so a crash redelivers at most the event in hand (wrap the handler in a
- * {@link DeduplicatingScaleEventHandler} to make that harmless). Bad input never stops the stream:
- * a record that is not a valid event, or that the handler rejects, is logged with its partition,
- * offset and the reason, sent to the dead-letter topic when one is configured, and skipped. A
- * handler that throws gets the same event again after a backoff, up to {@code maxAttempts} times.
+ * it, once per partition and poll, so a crash redelivers at most one poll's records (wrap the
+ * handler in a {@link io.ecokube.api.demand.DeduplicatingScaleEventHandler}, shared with the Redis
+ * source, to make that harmless). Records decode through the same {@link
+ * io.ecokube.api.demand.ScaleEventDecoder} as Redis Streams entries (see {@link ScaleEventCodec}).
+ *
+ * <p>Bad input never stops the stream and is never dropped: a record that is not a valid event (the
+ * reason names the field), or that the handler rejects, is logged with its partition, offset and
+ * the reason, sent to the dead-letter topic, and skipped. A handler that throws gets the same event
+ * again after a backoff, up to {@code maxAttempts} times. The dead-letter topic must exist when the
+ * consumer starts ({@link #start} fails and says so otherwise); a record that cannot be sent to it
+ * within {@code maxAttempts}, or any bad record when no dead-letter topic is configured, is kept in
+ * the bounded {@link #deadLetterLog()} so the stream moves on.
  */
 public final class ScaleEventConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleEventConsumer.class);
@@ -52,6 +65,8 @@ public final class ScaleEventConsumer implements AutoCloseable {
   private final ScaleEventHandler handler;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> deadLetters;
+  private final ScaleEventCodec codec;
+  private final DeadLetterLog deadLetterLog;
   private final Thread thread;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final AtomicLong accepted = new AtomicLong();
@@ -71,9 +86,12 @@ public final class ScaleEventConsumer implements AutoCloseable {
       long deadLettered,
       long handlerFailures) {}
 
-  private ScaleEventConsumer(ScaleEventConsumerSettings settings, ScaleEventHandler handler) {
+  private ScaleEventConsumer(
+      ScaleEventConsumerSettings settings, ScaleEventHandler handler, DeadLetterLog deadLetterLog) {
     this.settings = settings;
     this.handler = handler;
+    this.codec = new ScaleEventCodec(settings.decoder());
+    this.deadLetterLog = deadLetterLog;
     Properties c = new Properties();
     c.putAll(settings.clientProperties());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -92,6 +110,8 @@ public final class ScaleEventConsumer implements AutoCloseable {
       p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+      // A send must fail in bounded time, so that maxAttempts bounds the stall on one record.
+      p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
       this.deadLetters = new KafkaProducer<>(p);
     } else {
       this.deadLetters = null;
@@ -100,15 +120,83 @@ public final class ScaleEventConsumer implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Creates the clients and starts consuming. */
+  /** How long {@link #start} waits for the brokers to describe the dead-letter topic. */
+  public static final Duration DEAD_LETTER_CHECK_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * Checks that the dead-letter topic exists, creates the clients and starts consuming.
+   *
+   * @throws IllegalStateException when the dead-letter topic does not exist or cannot be described;
+   *     the message names the topic and how to fix it
+   */
   public static ScaleEventConsumer start(
       ScaleEventConsumerSettings settings, ScaleEventHandler handler) {
+    return start(settings, handler, DeadLetterLog.withDefaults());
+  }
+
+  /** As {@link #start(ScaleEventConsumerSettings, ScaleEventHandler)}, with a given log. */
+  public static ScaleEventConsumer start(
+      ScaleEventConsumerSettings settings, ScaleEventHandler handler, DeadLetterLog deadLetterLog) {
+    Objects.requireNonNull(settings, "settings");
+    settings.deadLetterTopic().ifPresent(topic -> requireTopic(settings, topic));
     ScaleEventConsumer c =
         new ScaleEventConsumer(
-            Objects.requireNonNull(settings, "settings"),
-            Objects.requireNonNull(handler, "handler"));
+            settings,
+            Objects.requireNonNull(handler, "handler"),
+            Objects.requireNonNull(deadLetterLog, "deadLetterLog"));
     c.thread.start();
     return c;
+  }
+
+  /**
+   * Without this check a missing topic makes every dead-letter send time out, and the stream behind
+   * the bad record stalls.
+   */
+  private static void requireTopic(ScaleEventConsumerSettings settings, String topic) {
+    Properties p = new Properties();
+    p.putAll(settings.clientProperties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(DEAD_LETTER_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        throw new IllegalStateException(
+            "scale events: dead-letter topic "
+                + topic
+                + " does not exist on "
+                + settings.bootstrapServers()
+                + "; create it (kafka-topics.sh --create --topic "
+                + topic
+                + ") or remove deadLetterTopic from the settings");
+      }
+      throw new IllegalStateException(
+          "scale events: cannot check that dead-letter topic "
+              + topic
+              + " exists on "
+              + settings.bootstrapServers()
+              + ": "
+              + e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "scale events: the brokers "
+              + settings.bootstrapServers()
+              + " did not describe dead-letter topic "
+              + topic
+              + " within "
+              + DEAD_LETTER_CHECK_TIMEOUT
+              + "; check that they are reachable");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking dead-letter topic " + topic);
+    }
+  }
+
+  /** Bad records that could not be put in the dead-letter topic (or there is none). */
+  public DeadLetterLog deadLetterLog() {
+    return deadLetterLog;
   }
 
   /** Counts so far. */
@@ -173,16 +261,31 @@ public final class ScaleEventConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * Handles each partition's records of one poll, then commits past the handled ones in one
+   * request: a commit per record cost a broker round trip per event (about 130 events/s, see
+   * docs/benchmarks.md). A crash before the commit redelivers that partition's batch, which the
+   * de-duplication absorbs.
+   */
   private void processBatch(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      long next = -1;
+      boolean stopped = false;
       for (int i = 0; i < list.size() && running; i++) {
         ConsumerRecord<byte[], byte[]> record = list.get(i);
         if (!handleWithRetries(record)) {
-          // Stopped while retrying: the uncommitted record is redelivered to whoever takes over.
-          return;
+          // Stopped while retrying: this record stays uncommitted and is redelivered.
+          stopped = true;
+          break;
         }
-        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
+        next = record.offset() + 1;
+      }
+      if (next >= 0) {
+        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+      }
+      if (stopped || !running) {
+        return;
       }
     }
   }
@@ -192,7 +295,7 @@ public final class ScaleEventConsumer implements AutoCloseable {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
     ScaleEvent event;
     try {
-      event = ScaleEventCodec.parse(record.value());
+      event = codec.parse(record.value());
     } catch (MalformedScaleEventException e) {
       malformed.incrementAndGet();
       LOG.warn("skipping malformed scale event at {}: {}", where, e.getMessage());
@@ -253,16 +356,23 @@ public final class ScaleEventConsumer implements AutoCloseable {
     }
   }
 
-  /** Sends a record to the dead-letter topic, if any; false when the consumer is closing. */
+  /**
+   * Sends a record to the dead-letter topic, or keeps it in the local log when there is none or it
+   * cannot be sent within maxAttempts; false when the consumer is closing.
+   */
   private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, String where, String reason) {
+    String payload =
+        record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
     if (deadLetters == null) {
+      LOG.warn("no deadLetterTopic: {} kept in the local dead-letter log ({})", where, reason);
+      deadLetterLog.record(where, reason, payload, "no deadLetterTopic configured");
       return true;
     }
     ProducerRecord<byte[], byte[]> out =
         new ProducerRecord<>(settings.deadLetterTopic().get(), record.key(), record.value());
     out.headers().add(HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));
     out.headers().add(HEADER_ORIGIN, where.getBytes(StandardCharsets.UTF_8));
-    while (running) {
+    for (int attempt = 1; running; attempt++) {
       try {
         deadLetters.send(out).get(30, TimeUnit.SECONDS);
         deadLettered.incrementAndGet();
@@ -271,11 +381,23 @@ public final class ScaleEventConsumer implements AutoCloseable {
         Thread.currentThread().interrupt();
         return false;
       } catch (Exception e) {
-        // Committing past the record without a copy in the dead-letter topic would lose it.
-        LOG.error(
-            "could not dead-letter {} to {}: {}; retrying in {}",
+        if (attempt >= settings.maxAttempts()) {
+          // Retrying for ever would stall every event behind this one; keep it locally instead.
+          LOG.error(
+              "could not dead-letter {} to {} in {} attempts: {}; kept in the local dead-letter log",
+              where,
+              settings.deadLetterTopic().get(),
+              attempt,
+              e.toString());
+          deadLetterLog.record(where, reason, payload, e.toString());
+          return true;
+        }
+        LOG.warn(
+            "could not dead-letter {} to {} (attempt {} of {}): {}; retrying in {}",
             where,
             settings.deadLetterTopic().get(),
+            attempt,
+            settings.maxAttempts(),
             e.toString(),
             settings.retryBackoff());
         if (!backoff(settings.retryBackoff())) {

@@ -1,5 +1,6 @@
 package io.ecokube.kafka.events;
 
+import io.ecokube.api.demand.ScaleEventDecoder;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,12 +19,16 @@ import java.util.Set;
  *   <tr><td>groupId</td><td>(required)</td><td>the consumer group; its committed offsets say which
  *       events were handled</td></tr>
  *   <tr><td>deadLetterTopic</td><td>none</td><td>where malformed and rejected events go (with the
- *       reason and their origin in headers); without it they are only logged</td></tr>
+ *       reason and their origin in headers); it must exist when the consumer starts; without it
+ *       they are logged and kept in the consumer's bounded {@code DeadLetterLog}</td></tr>
  *   <tr><td>pollTimeout</td><td>500 ms</td><td>longest wait in one poll</td></tr>
  *   <tr><td>retryBackoff</td><td>1 s</td><td>wait before redelivering an event whose handler
  *       threw</td></tr>
  *   <tr><td>maxAttempts</td><td>5</td><td>handler failures before an event is dead-lettered and
- *       skipped, so one bad event never stops the stream</td></tr>
+ *       skipped, so one bad event never stops the stream; also the attempts to send one record to
+ *       the dead-letter topic before it is kept in the {@code DeadLetterLog} instead</td></tr>
+ *   <tr><td>decoder</td><td>{@link ScaleEventDecoder#strict()}</td><td>default workload for events
+ *       without one, and the pod-count bound</td></tr>
  *   <tr><td>clientProperties</td><td>none</td><td>extra consumer/producer properties (TLS, SASL);
  *       never logged</td></tr>
  * </table>
@@ -36,6 +41,7 @@ import java.util.Set;
  * @param retryBackoff the wait before retrying a failed handler, positive
  * @param maxAttempts handler attempts per event, > 0
  * @param clientProperties extra client properties
+ * @param decoder how records become events
  */
 public record ScaleEventConsumerSettings(
     String bootstrapServers,
@@ -45,7 +51,8 @@ public record ScaleEventConsumerSettings(
     Duration pollTimeout,
     Duration retryBackoff,
     int maxAttempts,
-    Map<String, String> clientProperties) {
+    Map<String, String> clientProperties,
+    ScaleEventDecoder decoder) {
 
   private static final Set<String> OWNED =
       Set.of(
@@ -66,6 +73,7 @@ public record ScaleEventConsumerSettings(
     Objects.requireNonNull(pollTimeout, "pollTimeout");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
     Objects.requireNonNull(clientProperties, "clientProperties");
+    Objects.requireNonNull(decoder, "decoder");
     if (bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("scale events: bootstrapServers is empty; give host:port");
     }
@@ -130,6 +138,8 @@ public record ScaleEventConsumerSettings(
         + maxAttempts
         + ", clientProperties="
         + clientProperties.keySet()
+        + ", decoder="
+        + decoder
         + "]";
   }
 
@@ -143,6 +153,7 @@ public record ScaleEventConsumerSettings(
     private Duration retryBackoff = Duration.ofSeconds(1);
     private int maxAttempts = 5;
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
+    private ScaleEventDecoder decoder = ScaleEventDecoder.strict();
 
     private Builder(String bootstrapServers, String topic, String groupId) {
       this.bootstrapServers = bootstrapServers;
@@ -180,6 +191,12 @@ public record ScaleEventConsumerSettings(
       return this;
     }
 
+    /** How records become events: default workload, pod-count bound. */
+    public Builder decoder(ScaleEventDecoder value) {
+      this.decoder = value;
+      return this;
+    }
+
     /** Validates and builds. */
     public ScaleEventConsumerSettings build() {
       return new ScaleEventConsumerSettings(
@@ -190,7 +207,8 @@ public record ScaleEventConsumerSettings(
           pollTimeout,
           retryBackoff,
           maxAttempts,
-          clientProperties);
+          clientProperties,
+          decoder);
     }
   }
 }

@@ -1,9 +1,13 @@
 package io.ecokube.kafka.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ecokube.api.demand.DeadLetterLog;
+import io.ecokube.api.demand.DeduplicatingScaleEventHandler;
 import io.ecokube.api.demand.ScaleEvent;
+import io.ecokube.api.demand.ScaleEventDecoder;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
 import io.ecokube.kafka.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +206,7 @@ class ScaleEventConsumerIT {
               accepted.add(e.taskId());
               return Acceptance.ACCEPTED;
             })) {
-      send("poison", event("scale_up", "eco-worker", 999, "bad"));
+      send("poison", event("scale_up", "eco-worker", 99, "bad"));
       send("poison", event("scale_up", "eco-worker", 1, "good"));
       await()
           .atMost(Duration.ofSeconds(30))
@@ -212,7 +216,93 @@ class ScaleEventConsumerIT {
     }
     List<ConsumerRecord<String, String>> dead = readAll("poison-dlt", 1);
     assertThat(header(dead.get(0), ScaleEventConsumer.HEADER_REASON))
-        .isEqualTo("handler failed 2 times: cannot place 999 pods");
+        .isEqualTo("handler failed 2 times: cannot place 99 pods");
+  }
+
+  @Test
+  void aMissingDeadLetterTopicFailsTheStartAndSaysSo() {
+    kafka.createTopic("has-no-dlt", 1);
+    assertThatThrownBy(
+            () ->
+                ScaleEventConsumer.start(
+                    settings("has-no-dlt").deadLetterTopic("has-no-dlt-dead").build(),
+                    e -> Acceptance.ACCEPTED))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dead-letter topic has-no-dlt-dead does not exist on")
+        .hasMessageContaining("create it");
+  }
+
+  @Test
+  void theOttoscalerShapeDuplicateKeysAndTrailingDataAndTheSharedDedup() throws Exception {
+    kafka.createTopic("otto", 1);
+    kafka.createTopic("otto-dlt", 1);
+    send("otto", "{\"type\":\"scale_up\",\"pod_count\":3,\"task_id\":\"task-123\"}");
+    send("otto", "{\"type\":\"scale_up\",\"pod_count\":3,\"pod_count\":30,\"task_id\":\"t-d\"}");
+    send("otto", "{\"type\":\"scale_up\",\"pod_count\":1,\"task_id\":\"t-t\"} {}");
+    send("otto", "{\"type\":\"scale_up\",\"pod_count\":80,\"task_id\":\"t-big\"}");
+    send("otto", "{\"type\":\"scale_up\",\"pod_count\":3,\"task_id\":\"task-123\"}");
+    List<ScaleEvent> applied = new CopyOnWriteArrayList<>();
+    try (ScaleEventConsumer consumer =
+        ScaleEventConsumer.start(
+            settings("otto")
+                .deadLetterTopic("otto-dlt")
+                .decoder(
+                    ScaleEventDecoder.strict()
+                        .withDefaultWorkload("otto-agent")
+                        .withMaxPodCount(50))
+                .build(),
+            new DeduplicatingScaleEventHandler(
+                e -> {
+                  applied.add(e);
+                  return Acceptance.ACCEPTED;
+                }))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(committed("otto-g", "otto")).isEqualTo(5L));
+      assertThat(consumer.counts()).isEqualTo(new ScaleEventConsumer.Counts(1, 1, 0, 3, 3, 0));
+    }
+    assertThat(applied)
+        .containsExactly(new ScaleEvent(ScaleEvent.Type.SCALE_UP, "otto-agent", 3, "task-123"));
+    List<ConsumerRecord<String, String>> dead = readAll("otto-dlt", 3);
+    assertThat(dead)
+        .extracting(r -> header(r, ScaleEventConsumer.HEADER_REASON))
+        .satisfiesExactly(
+            r -> assertThat(r).startsWith("malformed: not JSON: Duplicate field 'pod_count'"),
+            r -> assertThat(r).startsWith("malformed: not JSON: Trailing token"),
+            r ->
+                assertThat(r)
+                    .isEqualTo(
+                        "malformed: pod_count must be a whole number in 1..50, got 80 (raise"
+                            + " maxPodCount if that many pods are meant)"));
+  }
+
+  @Test
+  void withoutADeadLetterTopicBadRecordsAreKeptLocallyAndTheStreamMovesOn() throws Exception {
+    kafka.createTopic("nodlt", 1);
+    send("nodlt", "{\"type\":\"scale_up\",\"podCount\":1}");
+    send("nodlt", event("scale_up", "eco-worker", 1, "after-bad"));
+    DeadLetterLog log = new DeadLetterLog(10, io.ecokube.api.time.Clock.system());
+    List<String> applied = new CopyOnWriteArrayList<>();
+    try (ScaleEventConsumer consumer =
+        ScaleEventConsumer.start(
+            settings("nodlt").build(),
+            e -> {
+              applied.add(e.taskId());
+              return Acceptance.ACCEPTED;
+            },
+            log)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(committed("nodlt-g", "nodlt")).isEqualTo(2L));
+      assertThat(consumer.deadLetterLog()).isSameAs(log);
+    }
+    assertThat(applied).containsExactly("after-bad");
+    assertThat(log.entries()).hasSize(1);
+    DeadLetterLog.Entry e = log.entries().get(0);
+    assertThat(e.origin()).isEqualTo("nodlt-0@0");
+    assertThat(e.reason()).startsWith("malformed: task_id is missing");
+    assertThat(e.payload()).isEqualTo("{\"type\":\"scale_up\",\"podCount\":1}");
+    assertThat(e.whyNotDeadLettered()).isEqualTo("no deadLetterTopic configured");
   }
 
   static String header(ConsumerRecord<String, String> r, String name) {

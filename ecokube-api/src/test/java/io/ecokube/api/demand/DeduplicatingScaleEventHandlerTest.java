@@ -1,9 +1,8 @@
-package io.ecokube.kafka.events;
+package io.ecokube.api.demand;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
 import java.util.ArrayList;
 import java.util.List;

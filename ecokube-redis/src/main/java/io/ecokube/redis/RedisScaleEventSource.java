@@ -1,0 +1,702 @@
+package io.ecokube.redis;
+
+import io.ecokube.api.demand.DeadLetterLog;
+import io.ecokube.api.demand.MalformedScaleEventException;
+import io.ecokube.api.demand.ScaleEvent;
+import io.ecokube.api.demand.ScaleEventHandler;
+import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
+import io.ecokube.api.secret.Secret;
+import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.time.Clock;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads scale events from a Redis Stream in a consumer group and hands them to a {@link
+ * ScaleEventHandler}, on one named thread ({@code ecokube-redis-events-<stream>}); Lettuce's I/O
+ * threads are named {@code ecokube-redis-io-*}.
+ *
+ * <p>Delivery is at least once. An entry is acknowledged ({@code XACK}) only after the handler
+ * returned for it, so the handler is where the work must be durably recorded: a consumer that dies
+ * in between leaves the entry pending, and it is handled again, by this consumer when it comes back
+ * under the same name or by another one that claims it ({@code XAUTOCLAIM}) after {@code
+ * claimIdle}. Wrap the handler in a {@link io.ecokube.api.demand.DeduplicatingScaleEventHandler} so
+ * that a redelivered task id is not handled twice.
+ *
+ * <p>Bad input never stops the stream and is never dropped: an entry that is malformed (the reason
+ * names the field), rejected by the handler, whose handler kept throwing, or that was delivered
+ * {@code maxAttempts} times without an acknowledgement (a consumer died on it each time) is copied
+ * to the dead-letter stream with fields {@value #FIELD_REASON}, {@value #FIELD_ORIGIN} and {@value
+ * #FIELD_DELIVERIES} after its own, then acknowledged. Should Redis refuse the copy (the key holds
+ * another type, out of memory), the entry goes to the bounded {@link #deadLetterLog()} instead.
+ *
+ * <p>Lost connections (Redis restarted, network) are retried with a doubling backoff; after a
+ * reconnect the group is created again if Redis lost it, and this consumer's own pending entries
+ * are handled first.
+ */
+public final class RedisScaleEventSource implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisScaleEventSource.class);
+
+  /** Field added to a dead-lettered entry: why it was not handled. */
+  public static final String FIELD_REASON = "ecokube.dlt.reason";
+
+  /** Field added to a dead-lettered entry: {@code stream/id} it came from. */
+  public static final String FIELD_ORIGIN = "ecokube.dlt.origin";
+
+  /** Field added to a dead-lettered entry: how often Redis had delivered it. */
+  public static final String FIELD_DELIVERIES = "ecokube.dlt.deliveries";
+
+  private final RedisScaleEventSettings settings;
+  private final ScaleEventHandler handler;
+  private final Clock clock;
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final Thread thread;
+  private final DeadLetterLog deadLetterLog;
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final Consumer<RedisName> me;
+  private final RedisName stream;
+  private final RedisName group;
+  private final RedisName deadLetterStream;
+  private volatile boolean running = true;
+  private volatile StatefulRedisConnection<RedisName, String> connection;
+  private volatile Optional<String> problem = Optional.of("not connected yet");
+  private Instant nextClaim = Instant.MIN;
+
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong handlerFailures = new AtomicLong();
+  private final AtomicLong claimed = new AtomicLong();
+  private final AtomicLong connects = new AtomicLong();
+
+  /**
+   * How many entries met which fate so far.
+   *
+   * @param accepted handled and acknowledged
+   * @param duplicates task id seen before; acknowledged without effect
+   * @param rejected refused by the handler; dead-lettered
+   * @param malformed not an event; dead-lettered
+   * @param deadLettered copied to the dead-letter stream
+   * @param handlerFailures times the handler threw
+   * @param claimed entries taken over from other consumers
+   * @param connects successful connections, the first one included
+   */
+  public record Counts(
+      long accepted,
+      long duplicates,
+      long rejected,
+      long malformed,
+      long deadLettered,
+      long handlerFailures,
+      long claimed,
+      long connects) {}
+
+  /**
+   * Whether the source is reading, for a readiness check.
+   *
+   * @param connected connected, the group exists and the dead-letter stream is usable
+   * @param problem what is wrong when not ready, with what to check
+   */
+  public record Status(boolean connected, Optional<String> problem) {
+    /** Validates. */
+    public Status {
+      Objects.requireNonNull(problem, "problem");
+    }
+  }
+
+  private RedisScaleEventSource(
+      RedisScaleEventSettings settings,
+      ScaleEventHandler handler,
+      SecretResolver secrets,
+      Clock clock,
+      DeadLetterLog deadLetterLog) {
+    this.settings = settings;
+    this.handler = handler;
+    this.clock = clock;
+    this.deadLetterLog = deadLetterLog;
+    this.stream = RedisName.of(settings.stream());
+    this.group = RedisName.of(settings.group());
+    this.deadLetterStream = RedisName.of(settings.deadLetterStream());
+    this.me = Consumer.from(group, RedisName.of(settings.consumer()));
+    this.uri = uri(settings, secrets);
+    this.resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(1)
+            .computationThreadPoolSize(1)
+            .threadFactoryProvider(pool -> daemonThreads("ecokube-redis-io-" + pool))
+            .build();
+    this.client = RedisClient.create(resources);
+    client.setOptions(clientOptions(settings));
+    this.thread = new Thread(this::run, "ecokube-redis-events-" + settings.stream());
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Starts reading on its own thread. Returns at once: a server that cannot be reached yet is
+   * retried with backoff and reported by {@link #status()}.
+   *
+   * @throws IllegalArgumentException when the password reference cannot be resolved (the message
+   *     names the reference, never the value)
+   */
+  public static RedisScaleEventSource start(
+      RedisScaleEventSettings settings,
+      ScaleEventHandler handler,
+      SecretResolver secrets,
+      Clock clock) {
+    return start(settings, handler, secrets, clock, DeadLetterLog.withDefaults());
+  }
+
+  /**
+   * As {@link #start(RedisScaleEventSettings, ScaleEventHandler, SecretResolver, Clock)}, with a
+   * given log.
+   */
+  public static RedisScaleEventSource start(
+      RedisScaleEventSettings settings,
+      ScaleEventHandler handler,
+      SecretResolver secrets,
+      Clock clock,
+      DeadLetterLog deadLetterLog) {
+    RedisScaleEventSource s =
+        new RedisScaleEventSource(
+            Objects.requireNonNull(settings, "settings"),
+            Objects.requireNonNull(handler, "handler"),
+            Objects.requireNonNull(secrets, "secrets"),
+            Objects.requireNonNull(clock, "clock"),
+            Objects.requireNonNull(deadLetterLog, "deadLetterLog"));
+    s.thread.start();
+    return s;
+  }
+
+  private static RedisURI uri(RedisScaleEventSettings s, SecretResolver secrets) {
+    RedisURI.Builder b =
+        RedisURI.builder()
+            .withHost(s.host())
+            .withPort(s.port())
+            .withDatabase(s.database())
+            .withClientName(s.consumer())
+            // Every command but the blocking read is bounded by commandTimeout (see timeoutFor).
+            .withTimeout(s.commandTimeout().plus(s.readBlock()));
+    if (s.tls()) {
+      b.withSsl(true).withVerifyPeer(s.tlsVerifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
+    }
+    if (s.password().isPresent()) {
+      Secret password = secrets.resolve(s.password().get());
+      char[] chars = password.revealAsString().toCharArray();
+      if (s.username().isPresent()) {
+        b.withAuthentication(s.username().get(), chars);
+      } else {
+        b.withPassword(chars);
+      }
+    }
+    return b.build();
+  }
+
+  private static ClientOptions clientOptions(RedisScaleEventSettings s) {
+    ClientOptions.Builder b =
+        ClientOptions.builder()
+            // This class reconnects itself, with its own backoff, and then re-creates the group
+            // and recovers its pending entries; Lettuce's silent reconnect would skip that.
+            .autoReconnect(false)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(
+                SocketOptions.builder().connectTimeout(s.commandTimeout()).keepAlive(true).build());
+    if (s.tls()) {
+      SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+      s.tlsCaCertificate().ifPresent(pem -> ssl.trustManager(pem.toFile()));
+      b.sslOptions(ssl.build());
+    }
+    return b.build();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Counts so far. */
+  public Counts counts() {
+    return new Counts(
+        accepted.get(),
+        duplicates.get(),
+        rejected.get(),
+        malformed.get(),
+        deadLettered.get(),
+        handlerFailures.get(),
+        claimed.get(),
+        connects.get());
+  }
+
+  /** Whether the source is reading, and if not, why. */
+  public Status status() {
+    Optional<String> p = problem;
+    return new Status(p.isEmpty(), p);
+  }
+
+  /** Entries that could not be copied to the dead-letter stream. */
+  public DeadLetterLog deadLetterLog() {
+    return deadLetterLog;
+  }
+
+  private void run() {
+    Duration backoff = settings.reconnectBackoffMin();
+    while (running) {
+      try {
+        RedisCommands<RedisName, String> redis = connect();
+        backoff = settings.reconnectBackoffMin();
+        recoverOwnPending(redis);
+        while (running) {
+          if (!clock.now().isBefore(nextClaim)) {
+            claimAbandoned(redis);
+            nextClaim = clock.now().plus(settings.claimInterval());
+          }
+          List<StreamMessage<RedisName, String>> batch =
+              redis.xreadgroup(
+                  me,
+                  XReadArgs.Builder.block(settings.readBlock()).count(settings.batchSize()),
+                  StreamOffset.lastConsumed(stream));
+          handleBatch(redis, batch, Map.of());
+        }
+      } catch (SetupException e) {
+        problem = Optional.of(e.getMessage());
+        LOG.error("redis scale events on {}: {}", settings.stream(), e.getMessage());
+        backoff = settings.reconnectBackoffMax();
+        disconnect();
+        if (!pause(backoff)) {
+          break;
+        }
+      } catch (RedisException e) {
+        disconnect();
+        if (!running) {
+          break;
+        }
+        String why = describe(e);
+        // Mostly a lost or refused connection; also NOGROUP when the stream was deleted under
+        // us, which the reconnect repairs by creating the group again.
+        problem = Optional.of("redis " + where() + " failed or refused: " + why);
+        LOG.warn(
+            "redis scale events on {} at {}: {}; reconnecting in {}",
+            settings.stream(),
+            where(),
+            why,
+            backoff);
+        if (!pause(backoff)) {
+          break;
+        }
+        backoff = min(backoff.multipliedBy(2), settings.reconnectBackoffMax());
+      } catch (RuntimeException e) {
+        problem = Optional.of("unexpected failure reading " + settings.stream() + ": " + e);
+        LOG.error(
+            "redis scale events on {}: unexpected failure; reconnecting", settings.stream(), e);
+        disconnect();
+        if (!pause(backoff)) {
+          break;
+        }
+        backoff = min(backoff.multipliedBy(2), settings.reconnectBackoffMax());
+      }
+    }
+    disconnect();
+  }
+
+  private RedisCommands<RedisName, String> connect() throws SetupException {
+    StatefulRedisConnection<RedisName, String> c = client.connect(RedisName.CODEC, uri);
+    connection = c;
+    if (!running) {
+      // close() ran while connecting and could not see this connection.
+      disconnect();
+      throw new RedisException("closing");
+    }
+    RedisCommands<RedisName, String> redis = c.sync();
+    // A group that vanished after we had one means Redis lost state (restarted without
+    // persistence, stream deleted): what the stream holds now arrived since, so read all of it;
+    // handling an entry twice is absorbed by de-duplication, skipping one would lose a task.
+    String start =
+        settings.startFrom() == RedisScaleEventSettings.StartFrom.NEW_EVENTS && connects.get() == 0
+            ? "$"
+            : "0";
+    try {
+      redis.xgroupCreate(
+          StreamOffset.from(stream, start), group, XGroupCreateArgs.Builder.mkstream(true));
+      LOG.info(
+          "created consumer group {} on stream {} (from {})",
+          settings.group(),
+          settings.stream(),
+          start);
+    } catch (RedisCommandExecutionException e) {
+      if (!String.valueOf(e.getMessage()).startsWith("BUSYGROUP")) {
+        throw new SetupException(
+            "cannot create consumer group "
+                + settings.group()
+                + " on "
+                + settings.stream()
+                + ": "
+                + e.getMessage()
+                + " (is the key a stream, and may this user run XGROUP?)");
+      }
+    }
+    String dltType = redis.type(deadLetterStream);
+    if (!dltType.equals("none") && !dltType.equals("stream")) {
+      throw new SetupException(
+          "dead-letter key "
+              + settings.deadLetterStream()
+              + " holds a "
+              + dltType
+              + ", not a stream; delete or rename it, or set another deadLetterStream");
+    }
+    connects.incrementAndGet();
+    problem = Optional.empty();
+    LOG.info(
+        "reading scale events from {} at {} as {}/{}",
+        settings.stream(),
+        where(),
+        settings.group(),
+        settings.consumer());
+    return redis;
+  }
+
+  /** Entries this consumer read before a crash or disconnect and never acknowledged. */
+  private void recoverOwnPending(RedisCommands<RedisName, String> redis) {
+    String after = "0";
+    while (running) {
+      List<StreamMessage<RedisName, String>> batch =
+          redis.xreadgroup(
+              me, XReadArgs.Builder.count(settings.batchSize()), StreamOffset.from(stream, after));
+      if (batch.isEmpty()) {
+        return;
+      }
+      if (!handleBatch(redis, batch, deliveries(redis, batch))) {
+        return;
+      }
+      after = batch.get(batch.size() - 1).getId();
+    }
+  }
+
+  /** Takes over entries that another consumer left pending for claimIdle (it died). */
+  private void claimAbandoned(RedisCommands<RedisName, String> redis) {
+    String cursor = "0-0";
+    do {
+      ClaimedMessages<RedisName, String> got =
+          redis.xautoclaim(
+              stream,
+              XAutoClaimArgs.Builder.xautoclaim(me, settings.claimIdle(), cursor)
+                  .count(settings.batchSize()));
+      List<StreamMessage<RedisName, String>> batch = got.getMessages();
+      if (!batch.isEmpty()) {
+        claimed.addAndGet(batch.size());
+        LOG.info(
+            "claimed {} entries of {} pending longer than {}",
+            batch.size(),
+            settings.stream(),
+            settings.claimIdle());
+        if (!handleBatch(redis, batch, deliveries(redis, batch))) {
+          return;
+        }
+      }
+      cursor = got.getId();
+    } while (running && !"0-0".equals(cursor));
+  }
+
+  /** How often Redis has delivered each entry of a batch, the current delivery included. */
+  private Map<String, Long> deliveries(
+      RedisCommands<RedisName, String> redis, List<StreamMessage<RedisName, String>> batch) {
+    List<PendingMessage> pending =
+        redis.xpending(
+            stream,
+            group,
+            Range.create(batch.get(0).getId(), batch.get(batch.size() - 1).getId()),
+            Limit.from(batch.size()));
+    Map<String, Long> out = new HashMap<>();
+    for (PendingMessage p : pending) {
+      out.put(p.getId(), p.getRedeliveryCount());
+    }
+    return out;
+  }
+
+  /**
+   * Handles a batch, then acknowledges what the handler took in one {@code XACK}: one round trip
+   * (and one fsync on the server) per batch instead of per entry. A crash before it redelivers the
+   * batch's handled entries, which the de-duplication absorbs. False when closing.
+   */
+  private boolean handleBatch(
+      RedisCommands<RedisName, String> redis,
+      List<StreamMessage<RedisName, String>> batch,
+      Map<String, Long> deliveries) {
+    List<String> handled = new ArrayList<>(batch.size());
+    long acceptedHere = 0;
+    long duplicatesHere = 0;
+    boolean goOn = true;
+    for (StreamMessage<RedisName, String> m : batch) {
+      Outcome o = process(redis, m, deliveries.getOrDefault(m.getId(), 1L));
+      if (o == Outcome.CLOSING) {
+        goOn = false;
+        break;
+      }
+      if (o == Outcome.ACCEPTED) {
+        handled.add(m.getId());
+        acceptedHere++;
+      } else if (o == Outcome.DUPLICATE) {
+        handled.add(m.getId());
+        duplicatesHere++;
+      }
+    }
+    if (!handled.isEmpty()) {
+      redis.xack(stream, group, handled.toArray(String[]::new));
+      accepted.addAndGet(acceptedHere);
+      duplicates.addAndGet(duplicatesHere);
+    }
+    return goOn;
+  }
+
+  /** What became of one entry of a batch. */
+  private enum Outcome {
+    /** Handled; to be acknowledged with the batch. */
+    ACCEPTED,
+    /** Seen before; to be acknowledged with the batch. */
+    DUPLICATE,
+    /** Dead-lettered or deleted, and acknowledged already. */
+    SETTLED,
+    /** The source is closing; the entry stays pending. */
+    CLOSING
+  }
+
+  private Outcome process(
+      RedisCommands<RedisName, String> redis, StreamMessage<RedisName, String> m, long deliveries) {
+    String origin = settings.stream() + "/" + m.getId();
+    Map<RedisName, String> body = m.getBody();
+    if (body == null || body.isEmpty()) {
+      // Deleted from the stream while pending: nothing left to handle.
+      redis.xack(stream, group, m.getId());
+      return Outcome.SETTLED;
+    }
+    if (deliveries > settings.maxAttempts()) {
+      return deadLetter(
+          redis,
+          m,
+          deliveries,
+          "delivered "
+              + deliveries
+              + " times and never acknowledged (a consumer died or hung on it each time);"
+              + " maxAttempts is "
+              + settings.maxAttempts());
+    }
+    ScaleEvent event;
+    try {
+      event = settings.decoder().decode(RedisName.fields(body));
+    } catch (MalformedScaleEventException e) {
+      malformed.incrementAndGet();
+      LOG.warn("malformed scale event {}: {}", origin, e.getMessage());
+      return deadLetter(redis, m, deliveries, "malformed: " + e.getMessage());
+    }
+    for (long attempt = deliveries; ; attempt++) {
+      Acceptance result;
+      try {
+        result = Objects.requireNonNull(handler.accept(event), "handler returned null");
+      } catch (RuntimeException e) {
+        handlerFailures.incrementAndGet();
+        if (attempt >= settings.maxAttempts()) {
+          LOG.error(
+              "scale event {} ({}) failed {} times; dead-lettering it",
+              event.taskId(),
+              origin,
+              attempt,
+              e);
+          return deadLetter(
+              redis, m, deliveries, "handler failed " + attempt + " times: " + e.getMessage());
+        }
+        LOG.warn(
+            "handler failed on scale event {} ({}), attempt {} of {}: {}; retrying in {}",
+            event.taskId(),
+            origin,
+            attempt,
+            settings.maxAttempts(),
+            e.toString(),
+            settings.retryBackoff());
+        if (!pause(settings.retryBackoff())) {
+          return Outcome.CLOSING;
+        }
+        continue;
+      }
+      switch (result) {
+        case ACCEPTED -> {
+          LOG.info(
+              "accepted {} {} x{} (task {}) from {}",
+              event.type(),
+              event.workload(),
+              event.podCount(),
+              event.taskId(),
+              origin);
+          return Outcome.ACCEPTED;
+        }
+        case DUPLICATE -> {
+          LOG.info("duplicate scale event, task {} ({}): already handled", event.taskId(), origin);
+          return Outcome.DUPLICATE;
+        }
+        case REJECTED -> {
+          rejected.incrementAndGet();
+          LOG.warn("scale event task {} ({}) rejected by the handler", event.taskId(), origin);
+          return deadLetter(redis, m, deliveries, "rejected by the handler");
+        }
+        default -> throw new IllegalStateException("unknown acceptance " + result);
+      }
+    }
+  }
+
+  /** Copies an entry to the dead-letter stream with the reason, then acknowledges it. */
+  private Outcome deadLetter(
+      RedisCommands<RedisName, String> redis,
+      StreamMessage<RedisName, String> m,
+      long deliveries,
+      String reason) {
+    String origin = settings.stream() + "/" + m.getId();
+    Map<RedisName, String> body = m.getBody();
+    List<Object> kv = new ArrayList<>(body.size() * 2 + 6);
+    body.forEach(
+        (k, v) -> {
+          kv.add(k);
+          kv.add(v);
+        });
+    kv.add(RedisName.of(FIELD_REASON));
+    kv.add(reason);
+    kv.add(RedisName.of(FIELD_ORIGIN));
+    kv.add(origin);
+    kv.add(RedisName.of(FIELD_DELIVERIES));
+    kv.add(Long.toString(deliveries));
+    try {
+      redis.xadd(
+          deadLetterStream,
+          XAddArgs.Builder.maxlen(settings.deadLetterMaxLength()).approximateTrimming(),
+          kv.toArray());
+      deadLettered.incrementAndGet();
+    } catch (RedisCommandExecutionException e) {
+      // Redis answered but refused (wrong type, out of memory): retrying will not help, and
+      // leaving the entry pending would stall it for ever. Keep it here instead.
+      LOG.error(
+          "could not dead-letter {} to {}: {}; kept in the local dead-letter log",
+          origin,
+          settings.deadLetterStream(),
+          e.getMessage());
+      deadLetterLog.record(origin, reason, body.toString(), e.getMessage());
+    }
+    redis.xack(stream, group, m.getId());
+    return Outcome.SETTLED;
+  }
+
+  private String where() {
+    return settings.host() + ":" + settings.port();
+  }
+
+  private static String describe(RedisException e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = e.getMessage();
+    return t == e ? String.valueOf(m) : m + " (" + t + ")";
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private boolean pause(Duration d) {
+    try {
+      return !stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void disconnect() {
+    StatefulRedisConnection<RedisName, String> c = connection;
+    connection = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing a redis connection that already failed: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Stops reading and waits for the thread. The connection is closed at once, so an entry whose
+   * handler is still running is not acknowledged: it stays pending and is handled again by the next
+   * consumer.
+   */
+  @Override
+  public void close() {
+    running = false;
+    stopping.countDown();
+    disconnect();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(15));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("redis scale-event thread {} did not stop within 15 s", thread.getName());
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    try {
+      // Wait for Lettuce's I/O threads too, so a closed source leaves no thread behind.
+      resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("redis client threads did not stop within 5 s: {}", e.toString());
+    }
+  }
+
+  /** The server answered, but the stream, group or dead-letter key cannot be used as configured. */
+  private static final class SetupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SetupException(String message) {
+      super(message);
+    }
+  }
+}
