@@ -19,6 +19,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,6 +93,8 @@ public final class KafkaLagSource implements BacklogSource {
   private EndOffsetFollower follower;
   private ScheduledExecutorService poller;
   private Map<LagTarget, Base> bases = Map.of();
+  // Only the poll thread touches it: why the last poll read everything through the admin client.
+  private Optional<String> slowPathReason = Optional.empty();
 
   private KafkaLagSource(KafkaLagSettings settings, Admin admin, Clock clock) {
     this.settings = settings;
@@ -459,23 +462,42 @@ public final class KafkaLagSource implements BacklogSource {
               t.setDaemon(true);
               return t;
             });
-    EndOffsetFollower f = follower;
-    poller.scheduleAtFixedRate(
-        () -> {
-          try {
-            poll(f);
-          } catch (RuntimeException e) {
-            LOG.error("lag poll of {} failed; the next one follows", settings.targets(), e);
-          }
-          changed.run();
-        },
-        0,
-        settings.pollInterval().toNanos(),
-        TimeUnit.NANOSECONDS);
+    schedulePoll(follower, poller, changed, 0);
   }
 
-  /** Whether the end-offset follower runs and vouches for what it saw. */
-  synchronized boolean following() {
+  /**
+   * Polls once after {@code delayNanos}, then again a poll interval after that poll started. Not at
+   * a fixed rate: polls that ran out their timeout (a broker busy creating 1,000 partitions) must
+   * not be made up for by a burst of polls afterwards.
+   */
+  private void schedulePoll(
+      EndOffsetFollower f, ScheduledExecutorService on, Runnable changed, long delayNanos) {
+    try {
+      on.schedule(
+          () -> {
+            long start = System.nanoTime();
+            try {
+              poll(f);
+            } catch (RuntimeException e) {
+              LOG.error("lag poll of {} failed; the next one follows", settings.targets(), e);
+            }
+            changed.run();
+            long next = settings.pollInterval().toNanos() - (System.nanoTime() - start);
+            schedulePoll(f, on, changed, Math.max(0, next));
+          },
+          delayNanos,
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /**
+   * Whether {@link BacklogPoller#forKafka} runs the fast path: the end-offset follower gets answers
+   * and vouches for every partition it sees. False before following starts and while lag is read
+   * through the admin client instead (the log says why).
+   */
+  public synchronized boolean followsEndOffsets() {
     return follower != null && follower.following();
   }
 
@@ -497,10 +519,25 @@ public final class KafkaLagSource implements BacklogSource {
     for (String topic : topics) {
       Optional<Map<Integer, Long>> ends = f.endOffsets(topic);
       if (ends.isEmpty()) {
+        String why = f.whyNotVouchedFor(topic).orElse("it lost track meanwhile");
+        if (slowPathReason.isEmpty()) {
+          LOG.info(
+              "reading the lag of {} through the admin client: the end-offset follower cannot"
+                  + " vouch for it, as {}",
+              settings.targets(),
+              why);
+        } else {
+          LOG.debug("still reading through the admin client: {}", why);
+        }
+        slowPathReason = Optional.of(why);
         assemble(fetchAll());
         return;
       }
       followed.put(topic, new TreeMap<>(ends.get()));
+    }
+    if (slowPathReason.isPresent()) {
+      LOG.info("following the end offsets of {} again", settings.targets());
+      slowPathReason = Optional.empty();
     }
     assemble(fetchCommitted(followed));
   }

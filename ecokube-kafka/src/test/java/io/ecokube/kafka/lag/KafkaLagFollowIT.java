@@ -88,7 +88,9 @@ class KafkaLagFollowIT {
     KafkaLagSource src = source("follow", "follow-g", b -> b.pollInterval(Duration.ofSeconds(30)));
     try (BacklogPoller poller =
         BacklogPoller.forKafka("follow", src, readings -> seen.add(readings.get(0)))) {
-      await().atMost(Duration.ofSeconds(15)).until(() -> !seen.isEmpty() && src.following());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> !seen.isEmpty() && src.followsEndOffsets());
       assertThat(latest(poller).stale()).as(latest(poller).staleReason().orElse("")).isFalse();
       assertThat(latest(poller).totalLag()).isZero();
       long requests = src.adminRequests();
@@ -130,7 +132,7 @@ class KafkaLagFollowIT {
         BacklogPoller.forKafka("steady", src, readings -> seen.add(readings.get(0)))) {
       // The first poll reads everything (the follower has not seen the topic yet); wait for one
       // poll after the follower vouches for the end offsets.
-      await().atMost(Duration.ofSeconds(15)).until(src::following);
+      await().atMost(Duration.ofSeconds(15)).until(src::followsEndOffsets);
       long firstPolls = src.polls();
       await().atMost(Duration.ofSeconds(15)).until(() -> src.polls() > firstPolls);
       long start = System.nanoTime();
@@ -195,7 +197,9 @@ class KafkaLagFollowIT {
             b -> b.excludePersistentLag(true).pollInterval(Duration.ofMillis(300)));
     try (BacklogPoller poller = BacklogPoller.forKafka("stuck", src, readings -> {})) {
       // The first poll has no earlier commit to compare with; from the second the commit is stuck.
-      await().atMost(Duration.ofSeconds(15)).until(() -> src.polls() >= 2 && src.following());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> src.polls() >= 2 && src.followsEndOffsets());
       assertThat(latest(poller).totalLag()).isZero();
       produce("stuck", 0, 5);
       await()
@@ -216,7 +220,7 @@ class KafkaLagFollowIT {
     commit("widen-g", "widen", Map.of(0, 0L, 1, 0L));
     KafkaLagSource src = source("widen", "widen-g", b -> b);
     try (BacklogPoller poller = BacklogPoller.forKafka("widen", src, readings -> {})) {
-      await().atMost(Duration.ofSeconds(15)).until(src::following);
+      await().atMost(Duration.ofSeconds(15)).until(src::followsEndOffsets);
       admin
           .createPartitions(Map.of("widen", NewPartitions.increaseTo(5)))
           .all()
@@ -244,7 +248,7 @@ class KafkaLagFollowIT {
     commit("vanish-g", "vanish", Map.of(0, 0L, 1, 0L));
     KafkaLagSource src = source("vanish", "vanish-g", b -> b);
     try (BacklogPoller poller = BacklogPoller.forKafka("vanish", src, readings -> {})) {
-      await().atMost(Duration.ofSeconds(15)).until(src::following);
+      await().atMost(Duration.ofSeconds(15)).until(src::followsEndOffsets);
       assertThat(latest(poller).totalLag()).isEqualTo(5);
       admin.deleteTopics(List.of("vanish")).all().get(30, TimeUnit.SECONDS);
       await()
@@ -269,7 +273,9 @@ class KafkaLagFollowIT {
     KafkaLagSource src =
         source("fresh", "nobody", b -> b.offsetResetPolicy(OffsetResetPolicy.EARLIEST));
     try (BacklogPoller poller = BacklogPoller.forKafka("fresh", src, readings -> {})) {
-      await().atMost(Duration.ofSeconds(15)).until(() -> src.polls() >= 2 && src.following());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> src.polls() >= 2 && src.followsEndOffsets());
       BacklogReading r = latest(poller);
       assertThat(r.staleReason())
           .hasValueSatisfying(s -> assertThat(s).contains("nobody does not exist yet"));

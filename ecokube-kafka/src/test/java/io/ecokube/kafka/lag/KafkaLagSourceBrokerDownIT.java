@@ -93,7 +93,7 @@ class KafkaLagSourceBrokerDownIT {
             .atMost(Duration.ofSeconds(15))
             .untilAsserted(
                 () -> {
-                  assertThat(src.following()).isTrue();
+                  assertThat(src.followsEndOffsets()).isTrue();
                   assertThat(poller.latest().get(0).totalLag()).isEqualTo(6);
                 });
       } finally {
@@ -112,7 +112,7 @@ class KafkaLagSourceBrokerDownIT {
                     .contains(bootstrap)
                     .contains("2000 ms");
               });
-      assertThat(src.following())
+      assertThat(src.followsEndOffsets())
           .as("unanswered fetches: the follower vouches for nothing")
           .isFalse();
     }
