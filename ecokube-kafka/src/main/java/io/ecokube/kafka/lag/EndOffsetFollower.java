@@ -94,7 +94,7 @@ final class EndOffsetFollower implements AutoCloseable {
     thread.start();
   }
 
-  static Properties consumerProperties(KafkaLagSettings settings) {
+  private static Properties consumerProperties(KafkaLagSettings settings) {
     Properties p = new Properties();
     p.putAll(settings.clientProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
