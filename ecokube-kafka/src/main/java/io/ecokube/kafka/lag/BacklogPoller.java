@@ -6,22 +6,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a {@link BacklogSource} at a fixed rate on its own named daemon thread, so the I/O never
- * runs on the engine's decision thread. The latest readings are available at any time through
- * {@link #latest()}, and each poll's readings are handed to a listener as soon as they arrive (the
- * short path from a produce to a wake decision). While every backlog reads zero, an optional cheap
- * probe (for Kafka: one end-offset request, see {@link #forKafka}) can trigger a read before the
- * interval is up, so the first upload after a quiet spell is seen within the probe interval. A
- * listener that throws is logged and polling goes on.
+ * Hands a {@link BacklogSource}'s readings to a listener on its own named daemon thread, so the I/O
+ * never runs on the engine's decision thread. The latest readings are available at any time through
+ * {@link #latest()}. A plain poller reads at a fixed rate; {@link #forKafka} instead follows the
+ * topics' end offsets and hands over a reading as soon as something was produced (the short path
+ * from an upload to a wake decision). A listener that throws is logged and polling goes on.
  */
 public final class BacklogPoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BacklogPoller.class);
@@ -30,11 +30,21 @@ public final class BacklogPoller implements AutoCloseable {
   private final Consumer<List<BacklogReading>> listener;
   private final ScheduledExecutorService executor;
   private final AtomicReference<List<BacklogReading>> latest = new AtomicReference<>(List.of());
-  private final BooleanSupplier probe;
-  private final long intervalNanos;
-  private final long probeNanos;
-  private long lastReadNanos;
-  private boolean first = true;
+  private final AtomicBoolean handOverPending = new AtomicBoolean();
+
+  private BacklogPoller(
+      String name, BacklogSource source, Consumer<List<BacklogReading>> listener) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    String threadName = "ecokube-backlog-" + Objects.requireNonNull(name, "name");
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
+  }
 
   /**
    * Starts polling at once, then every {@code interval} (start to start; a poll that overruns
@@ -47,92 +57,53 @@ public final class BacklogPoller implements AutoCloseable {
       BacklogSource source,
       Duration interval,
       Consumer<List<BacklogReading>> listener) {
-    this(name, source, interval, interval, () -> false, listener);
-  }
-
-  /**
-   * Polls a Kafka lag source with its settings' poll interval, and, while every backlog reads zero,
-   * probes its end offsets every {@code idleProbeInterval} to read at once when something was
-   * produced: the short path from a first upload to a wake decision.
-   */
-  public static BacklogPoller forKafka(
-      String name, KafkaLagSource source, Consumer<List<BacklogReading>> listener) {
-    KafkaLagSettings s = source.settings();
-    return new BacklogPoller(
-        name, source, s.pollInterval(), s.idleProbeInterval(), source::endOffsetsMoved, listener);
-  }
-
-  /**
-   * Starts polling at once, then every {@code interval}; between polls, while every reading shows
-   * zero lag, asks {@code probe} every {@code probeInterval} whether to read early.
-   *
-   * @param name names the thread: {@code ecokube-backlog-<name>}
-   * @param probe a cheap check that the backlog may have grown; called on the polling thread
-   */
-  public BacklogPoller(
-      String name,
-      BacklogSource source,
-      Duration interval,
-      Duration probeInterval,
-      BooleanSupplier probe,
-      Consumer<List<BacklogReading>> listener) {
-    this.source = Objects.requireNonNull(source, "source");
-    this.listener = Objects.requireNonNull(listener, "listener");
-    this.probe = Objects.requireNonNull(probe, "probe");
+    this(name, source, listener);
     Objects.requireNonNull(interval, "interval");
-    Objects.requireNonNull(probeInterval, "probeInterval");
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("poll interval must be positive, got " + interval);
     }
-    if (probeInterval.isZero()
-        || probeInterval.isNegative()
-        || probeInterval.compareTo(interval) > 0) {
-      throw new IllegalArgumentException(
-          "probe interval must be positive and at most the poll interval "
-              + interval
-              + ", got "
-              + probeInterval);
-    }
-    this.intervalNanos = interval.toNanos();
-    this.probeNanos = probeInterval.toNanos();
-    String threadName = "ecokube-backlog-" + Objects.requireNonNull(name, "name");
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, threadName);
-              t.setDaemon(true);
-              return t;
-            });
-    executor.scheduleAtFixedRate(this::tick, 0, probeNanos, TimeUnit.NANOSECONDS);
+    executor.scheduleAtFixedRate(
+        () -> handOver(source::read), 0, interval.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  private void tick() {
-    long now = System.nanoTime();
-    // Half a probe step of slack, so scheduling jitter does not push a due poll to the next tick.
-    boolean due = first || now - lastReadNanos >= intervalNanos - probeNanos / 2;
-    if (!due && idle()) {
+  /**
+   * Follows a Kafka lag source: the committed offsets are read every poll interval of its settings
+   * (one admin request), the end offsets as the brokers append, and the listener gets a reading
+   * after each poll and whenever an end offset moved. Readings that pile up while the listener runs
+   * are merged into one, the newest.
+   *
+   * @param name names the thread: {@code ecokube-backlog-<name>}
+   * @param source a source that is not followed yet; closing the poller closes it
+   */
+  public static BacklogPoller forKafka(
+      String name, KafkaLagSource source, Consumer<List<BacklogReading>> listener) {
+    BacklogPoller poller = new BacklogPoller(name, source, listener);
+    source.follow(() -> poller.changed(source::current));
+    return poller;
+  }
+
+  private void changed(Supplier<List<BacklogReading>> readings) {
+    if (handOverPending.compareAndSet(false, true)) {
       try {
-        due = probe.getAsBoolean();
-      } catch (RuntimeException e) {
-        LOG.warn("backlog probe failed; waiting for the next poll: {}", e.toString());
+        executor.execute(
+            () -> {
+              handOverPending.set(false);
+              List<BacklogReading> now = readings.get();
+              // An end offset can move before the first poll: nothing to count against yet.
+              if (!now.isEmpty()) {
+                handOver(() -> now);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        handOverPending.set(false); // closing
       }
     }
-    if (due) {
-      first = false;
-      lastReadNanos = now;
-      pollOnce();
-    }
   }
 
-  private boolean idle() {
-    List<BacklogReading> l = latest.get();
-    return !l.isEmpty() && l.stream().allMatch(r -> !r.stale() && r.totalLag() == 0);
-  }
-
-  private void pollOnce() {
+  private void handOver(Supplier<List<BacklogReading>> read) {
     List<BacklogReading> readings;
     try {
-      readings = source.read();
+      readings = read.get();
     } catch (RuntimeException e) {
       // The contract says sources report failures as stale readings; one that throws anyway must
       // not end the polling thread.

@@ -27,17 +27,16 @@ import java.util.Set;
  *   <tr><td>excludePersistentLag</td><td>false</td><td>a partition whose committed offset did not
  *       move since the previous poll counts 0 for scaling (a stuck consumer gets no extra
  *       replicas); its real lag still counts for activation (KEDA {@code excludePersistentLag})</td></tr>
- *   <tr><td>pollInterval</td><td>1 s</td><td>how often a {@link BacklogPoller} reads; also the
- *       step of the produce-rate series</td></tr>
- *   <tr><td>idleProbeInterval</td><td>250 ms</td><td>while every backlog reads zero, a {@link
- *       BacklogPoller} checks the end offsets this often (one request) and reads at once when they
- *       grew, so a first upload is seen within about this time rather than a whole poll interval;
- *       equal to pollInterval turns probing off</td></tr>
+ *   <tr><td>pollInterval</td><td>1 s</td><td>how often a {@link BacklogPoller} reads the committed
+ *       offsets (one admin request for all groups) and checks the topics' partition counts; also
+ *       the step of the produce-rate series. A produce does not wait for it: {@link
+ *       BacklogPoller#forKafka} follows the end offsets as they move</td></tr>
  *   <tr><td>requestTimeout</td><td>3 s</td><td>bound on each poll's admin calls; a poll that runs
- *       out reports stale readings</td></tr>
+ *       out reports stale readings. Fetches of the end-offset follower that go unanswered this long
+ *       make the poll read the end offsets through the admin client again</td></tr>
  *   <tr><td>rateHistory</td><td>3600</td><td>produce-rate steps kept per target</td></tr>
- *   <tr><td>clientProperties</td><td>none</td><td>extra AdminClient properties (TLS, SASL); never
- *       logged or printed</td></tr>
+ *   <tr><td>clientProperties</td><td>none</td><td>extra client properties (TLS, SASL) for the admin
+ *       client and the end-offset follower; never logged or printed</td></tr>
  * </table>
  *
  * @param bootstrapServers the brokers
@@ -46,7 +45,6 @@ import java.util.Set;
  * @param scaleToZeroOnInvalidOffset count such a partition as 0
  * @param excludePersistentLag count a partition whose commit did not move as 0 for scaling
  * @param pollInterval the polling interval, positive
- * @param idleProbeInterval the end-offset probe interval while idle, positive, at most pollInterval
  * @param requestTimeout the bound on one poll's admin calls, positive
  * @param rateHistory produce-rate steps kept, positive
  * @param clientProperties extra AdminClient properties
@@ -58,16 +56,12 @@ public record KafkaLagSettings(
     boolean scaleToZeroOnInvalidOffset,
     boolean excludePersistentLag,
     Duration pollInterval,
-    Duration idleProbeInterval,
     Duration requestTimeout,
     int rateHistory,
     Map<String, String> clientProperties) {
 
   /** KEDA's default poll is 30 s; Eco-Kube polls every second so a backlog wakes nodes fast. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
-
-  /** A first produce after a quiet spell is seen within about this, not a whole poll interval. */
-  public static final Duration DEFAULT_IDLE_PROBE_INTERVAL = Duration.ofMillis(250);
 
   /** Bounds a poll against an unreachable broker; the reading is then stale, never zero. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
@@ -84,7 +78,6 @@ public record KafkaLagSettings(
     Objects.requireNonNull(targets, "targets");
     Objects.requireNonNull(offsetResetPolicy, "offsetResetPolicy");
     Objects.requireNonNull(pollInterval, "pollInterval");
-    Objects.requireNonNull(idleProbeInterval, "idleProbeInterval");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(clientProperties, "clientProperties");
     if (bootstrapServers.isBlank()) {
@@ -105,16 +98,6 @@ public record KafkaLagSettings(
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException(
           "kafka lag: pollInterval must be positive, got " + pollInterval);
-    }
-    if (idleProbeInterval.isNegative()
-        || idleProbeInterval.isZero()
-        || idleProbeInterval.compareTo(pollInterval) > 0) {
-      throw new IllegalArgumentException(
-          "kafka lag: idleProbeInterval must be positive and at most pollInterval ("
-              + pollInterval
-              + "), got "
-              + idleProbeInterval
-              + "; set it equal to pollInterval to turn probing off");
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException(
@@ -156,8 +139,6 @@ public record KafkaLagSettings(
         + excludePersistentLag
         + ", pollInterval="
         + pollInterval
-        + ", idleProbeInterval="
-        + idleProbeInterval
         + ", requestTimeout="
         + requestTimeout
         + ", rateHistory="
@@ -175,7 +156,6 @@ public record KafkaLagSettings(
     private boolean scaleToZeroOnInvalidOffset;
     private boolean excludePersistentLag;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
-    private Duration idleProbeInterval;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int rateHistory = DEFAULT_RATE_HISTORY;
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
@@ -214,12 +194,6 @@ public record KafkaLagSettings(
       return this;
     }
 
-    /** The end-offset probe interval while idle; equal to the poll interval turns it off. */
-    public Builder idleProbeInterval(Duration value) {
-      this.idleProbeInterval = value;
-      return this;
-    }
-
     /** The bound on one poll's admin calls. */
     public Builder requestTimeout(Duration value) {
       this.requestTimeout = value;
@@ -232,7 +206,7 @@ public record KafkaLagSettings(
       return this;
     }
 
-    /** An extra AdminClient property (security settings). */
+    /** An extra client property (security settings) for the admin client and the follower. */
     public Builder clientProperty(String key, String value) {
       clientProperties.put(key, value);
       return this;
@@ -247,11 +221,6 @@ public record KafkaLagSettings(
           scaleToZeroOnInvalidOffset,
           excludePersistentLag,
           pollInterval,
-          idleProbeInterval != null
-              ? idleProbeInterval
-              : pollInterval != null && pollInterval.compareTo(DEFAULT_IDLE_PROBE_INTERVAL) < 0
-                  ? pollInterval
-                  : DEFAULT_IDLE_PROBE_INTERVAL,
           requestTimeout,
           rateHistory,
           clientProperties);

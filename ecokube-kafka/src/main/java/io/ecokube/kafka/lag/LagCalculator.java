@@ -5,10 +5,12 @@ import io.ecokube.api.demand.PartitionLag;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -19,6 +21,9 @@ import java.util.SortedMap;
 final class LagCalculator {
   private final KafkaLagSettings settings;
   private final Map<LagTarget, Map<Integer, Long>> previousCommitted = new HashMap<>();
+  // Partitions whose commit had not moved at the last fresh read: they stay excluded until the next
+  // fresh read, whatever end offsets arrive meanwhile.
+  private final Map<LagTarget, Set<Integer>> stuck = new HashMap<>();
 
   LagCalculator(KafkaLagSettings settings) {
     this.settings = settings;
@@ -38,8 +43,36 @@ final class LagCalculator {
       SortedMap<Integer, Long> endOffsets,
       Map<Integer, Long> committed,
       Optional<String> staleReason) {
+    return count(target, at, endOffsets, committed, staleReason, true);
+  }
+
+  /**
+   * A reading with newer end offsets but the committed offsets of the last {@link #compute} for
+   * this target: a poll of the end offsets only. It counts a partition as persistent exactly when
+   * the last fresh read did, since a commit that was not read again cannot be said to have moved.
+   */
+  BacklogReading recompute(
+      LagTarget target,
+      Instant at,
+      SortedMap<Integer, Long> endOffsets,
+      Map<Integer, Long> committed,
+      Optional<String> staleReason) {
+    return count(target, at, endOffsets, committed, staleReason, false);
+  }
+
+  private BacklogReading count(
+      LagTarget target,
+      Instant at,
+      SortedMap<Integer, Long> endOffsets,
+      Map<Integer, Long> committed,
+      Optional<String> staleReason,
+      boolean freshCommits) {
     Map<Integer, Long> previous = previousCommitted.computeIfAbsent(target, t -> new HashMap<>());
-    previous.keySet().retainAll(endOffsets.keySet());
+    Set<Integer> stuckHere = stuck.computeIfAbsent(target, t -> new HashSet<>());
+    if (freshCommits) {
+      previous.keySet().retainAll(endOffsets.keySet());
+      stuckHere.retainAll(endOffsets.keySet());
+    }
     List<PartitionLag> partitions = new ArrayList<>(endOffsets.size());
     long total = 0;
     long produced = 0;
@@ -54,8 +87,15 @@ final class LagCalculator {
       } else {
         lag = Math.max(0, end - commit);
         if (settings.excludePersistentLag()) {
-          Long before = previous.put(partition, commit);
-          if (before != null && before.longValue() == commit) {
+          if (freshCommits) {
+            Long before = previous.put(partition, commit);
+            if (before != null && before.longValue() == commit) {
+              stuckHere.add(partition);
+            } else {
+              stuckHere.remove(partition);
+            }
+          }
+          if (stuckHere.contains(partition)) {
             // The group did not move here since the last poll: likely a poison record. More
             // replicas would not help, so this partition does not count for scaling.
             lag = 0;
@@ -81,5 +121,6 @@ final class LagCalculator {
   /** Forgets remembered offsets of a target whose topic vanished, so a new topic starts fresh. */
   void forget(LagTarget target) {
     previousCommitted.remove(target);
+    stuck.remove(target);
   }
 }

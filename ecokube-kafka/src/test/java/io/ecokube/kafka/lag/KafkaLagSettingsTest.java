@@ -14,15 +14,7 @@ class KafkaLagSettingsTest {
     assertThat(s.scaleToZeroOnInvalidOffset()).isFalse();
     assertThat(s.excludePersistentLag()).isFalse();
     assertThat(s.pollInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(s.idleProbeInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThat(
-            KafkaLagSettings.builder("127.0.0.1:9092")
-                .target("t", "g")
-                .pollInterval(Duration.ofMillis(100))
-                .build()
-                .idleProbeInterval())
-        .as("never longer than the poll interval")
-        .isEqualTo(Duration.ofMillis(100));
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
@@ -54,9 +46,9 @@ class KafkaLagSettingsTest {
             () ->
                 KafkaLagSettings.builder("127.0.0.1:9092")
                     .target("t", "g")
-                    .idleProbeInterval(Duration.ofSeconds(2))
+                    .requestTimeout(Duration.ofMillis(-1))
                     .build())
-        .hasMessageContaining("idleProbeInterval must be positive and at most pollInterval (PT1S)");
+        .hasMessageContaining("requestTimeout must be positive, got PT-0.001S");
     assertThatThrownBy(() -> KafkaLagSettings.builder(" ").target("t", "g").build())
         .hasMessageContaining("bootstrapServers is empty");
   }

@@ -199,29 +199,6 @@ class KafkaLagSourceIT {
   }
 
   @Test
-  void anIdleProbeReadsAsSoonAsSomethingIsProducedInsteadOfWaitingTheInterval() throws Exception {
-    kafka.createTopic("probe", 2);
-    commit("probe-g", "probe", Map.of(0, 0L, 1, 0L));
-    List<BacklogReading> seen = new CopyOnWriteArrayList<>();
-    KafkaLagSource src =
-        source(
-            "probe",
-            "probe-g",
-            b -> b.pollInterval(Duration.ofSeconds(30)).idleProbeInterval(Duration.ofMillis(100)));
-    try (BacklogPoller poller =
-        BacklogPoller.forKafka("probe", src, readings -> seen.add(readings.get(0)))) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
-      assertThat(seen.get(0).totalLag()).isZero();
-      produce("probe", 1, 3);
-      // The next full poll is 30 s away; only the probe can make this happen in time.
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(poller.latest().get(0).totalLag()).isEqualTo(3));
-      assertThat(seen).hasSize(2);
-    }
-  }
-
-  @Test
   void aDeletedTopicIsStaleNeverZero() throws Exception {
     kafka.createTopic("doomed", 2);
     produce("doomed", 0, 5);
