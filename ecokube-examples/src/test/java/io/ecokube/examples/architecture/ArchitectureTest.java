@@ -39,7 +39,7 @@ class ArchitectureTest {
     for (String module :
         Stream.of(
                 List.of("api", "core", "test"),
-                ModuleRules.ADAPTERS.stream().filter(m -> !m.equals("redis")).toList(),
+                ModuleRules.ADAPTERS,
                 ModuleRules.ENGINE_EXTENSIONS,
                 ModuleRules.COMPOSERS)
             .flatMap(List::stream)
