@@ -28,6 +28,7 @@ import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
 import io.ecokube.kubernetes.NodeAnnotationStateStore;
+import io.ecokube.kubernetes.NodeHintPolicy;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
 import io.ecokube.kubernetes.task.TaskPodRunner;
 import io.ecokube.micrometer.EcoKubeMetrics;
@@ -99,7 +100,8 @@ public final class KubernetesController implements AutoCloseable {
     Map<String, NodeSpec> configured = new LinkedHashMap<>();
     config.nodes().forEach(n -> configured.put(n.name(), n));
     this.view =
-        new KubernetesClusterView(client, configured, Clock.system(), Duration.ofMinutes(10));
+        new KubernetesClusterView(
+            client, configured, Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
     if (options.dryRun()) {
       this.leadership = null;
       this.events = null;
