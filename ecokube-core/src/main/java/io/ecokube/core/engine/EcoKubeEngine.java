@@ -98,6 +98,9 @@ public final class EcoKubeEngine implements AutoCloseable {
   private final BudgetTracker budgetTracker;
   private final WaitingTracker waitingTracker = new WaitingTracker();
   private final Consumer<Duration> decisionTimer;
+  private final DecisionScreen screen;
+  private Map<String, String> lastHeld = Map.of();
+  private boolean lastBreakerOpen;
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private ScheduledExecutorService loop;
@@ -123,6 +126,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     this.tariff = b.tariff;
     this.costSoFar = b.costSoFar;
     this.decisionTimer = b.decisionTimer;
+    this.screen = new DecisionScreen(b.maxUnreadyShare, b.okUnready);
     if (policy.budget().enabled()) {
       if (costSoFar == null) {
         throw new IllegalArgumentException(
@@ -160,10 +164,12 @@ public final class EcoKubeEngine implements AutoCloseable {
     ClusterSnapshot snap = view.snapshot();
     Demand demand = readDemand(now);
     observe(snap, now);
+    DecisionScreen.Screened screened = screen.screen(snap, records);
+    reportHeld(screened);
     prune(wakes, now.minus(policy.wakeRate().window()));
     prune(suspends, now.minus(policy.suspendRate().window()));
     DecisionInput.Builder inputs =
-        DecisionInput.builder(now, snap, demand, policy)
+        DecisionInput.builder(now, screened.snapshot(), demand, policy)
             .records(records)
             .emptySince(emptySince)
             .inFlight(inFlight.keySet())
@@ -259,6 +265,28 @@ public final class EcoKubeEngine implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ steps
+
+  /** Logs what the screen holds back when it changes, not on every step. */
+  private void reportHeld(DecisionScreen.Screened s) {
+    if (s.breakerOpen() != lastBreakerOpen) {
+      if (s.breakerOpen()) {
+        LOG.warn("too many nodes are unready: no scale-down until the cluster is healthy again");
+      } else {
+        LOG.info("cluster healthy again: scale-down allowed");
+      }
+      lastBreakerOpen = s.breakerOpen();
+    }
+    if (!s.held().equals(lastHeld)) {
+      s.held()
+          .forEach(
+              (node, why) -> {
+                if (!why.equals(lastHeld.get(node))) {
+                  LOG.warn("not powering off {}: {}", node, why);
+                }
+              });
+      lastHeld = Map.copyOf(s.held());
+    }
+  }
 
   private Demand readDemand(Instant now) {
     try {
@@ -505,6 +533,8 @@ public final class EcoKubeEngine implements AutoCloseable {
     private Tariff tariff = FlatTariff.typicalEurope();
     private DoubleSupplier costSoFar;
     private Consumer<Duration> decisionTimer = d -> {};
+    private double maxUnreadyShare = 0.45;
+    private int okUnready = 3;
 
     private Builder() {}
 
@@ -514,6 +544,20 @@ public final class EcoKubeEngine implements AutoCloseable {
      */
     public Builder decisionTimer(Consumer<Duration> timer) {
       this.decisionTimer = Objects.requireNonNull(timer, "decisionTimer");
+      return this;
+    }
+
+    /**
+     * The cluster-health circuit breaker: no scale-down while more nodes are unready than the
+     * larger of {@code okUnready} and {@code maxUnreadyShare} of all nodes (default 0.45 and 3, as
+     * Cluster Autoscaler). Nodes Eco-Kube keeps off or is booting do not count as unready.
+     *
+     * @throws IllegalArgumentException at {@link #build()} when the share is not in [0, 1] or the
+     *     count is negative
+     */
+    public Builder clusterHealth(double maxUnreadyShare, int okUnready) {
+      this.maxUnreadyShare = maxUnreadyShare;
+      this.okUnready = okUnready;
       return this;
     }
 
