@@ -214,7 +214,8 @@ public final class KubernetesController implements AutoCloseable {
               new KubernetesActuator(
                   client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30)));
       store = new NodeAnnotationStateStore(client);
-      b.drivers(drivers::chainFor).listener(events);
+      // Drivers and the state store pass the same gate as the actuator, asked before each call.
+      b.drivers(drivers::chainFor).listener(events).gate(leadership::isLeader);
     }
     engine = b.actuator(actuator).stateStore(store).build();
     engine.start();

@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -99,6 +100,7 @@ public final class EcoKubeEngine implements AutoCloseable {
   private final WaitingTracker waitingTracker = new WaitingTracker();
   private final Consumer<Duration> decisionTimer;
   private final DecisionScreen screen;
+  private final SideEffectGate gate;
   private Map<String, String> lastHeld = Map.of();
   private boolean lastBreakerOpen;
 
@@ -112,9 +114,11 @@ public final class EcoKubeEngine implements AutoCloseable {
 
   private EcoKubeEngine(Builder b) {
     this.view = Objects.requireNonNull(b.view, "clusterView is required");
-    ClusterActuator actuator = Objects.requireNonNull(b.actuator, "actuator is required");
+    this.gate = new SideEffectGate(b.gate);
+    ClusterActuator actuator =
+        gate.actuator(Objects.requireNonNull(b.actuator, "actuator is required"));
     this.driverFactory = Objects.requireNonNull(b.drivers, "drivers is required");
-    this.store = b.store;
+    this.store = gate.store(b.store);
     this.policy = b.policy;
     this.clock = b.clock;
     Supplier<Demand> demand = b.demand;
@@ -190,6 +194,11 @@ public final class EcoKubeEngine implements AutoCloseable {
     decisionTimer.accept(Duration.ofNanos(System.nanoTime() - started));
     if (!plan.actions().isEmpty() || !plan.heldBack().isEmpty()) {
       notifyListeners(l -> l.onPlan(plan));
+    }
+    if (!plan.actions().isEmpty() && !gate.isOpen()) {
+      LOG.info(
+          "not acting on {} planned actions: this replica may not act now", plan.actions().size());
+      return plan;
     }
     for (PlannedAction a : plan.actions()) {
       dispatch(a, snap, now);
@@ -495,7 +504,8 @@ public final class EcoKubeEngine implements AutoCloseable {
       LOG.error("could not create the power drivers of node {}: {}", spec.name(), e.getMessage());
       drivers = List.of();
     }
-    DriverChain chain = new DriverChain(drivers == null ? List.of() : drivers);
+    DriverChain chain =
+        new DriverChain(drivers == null ? List.of() : gate.drivers(spec.name(), drivers));
     chains.put(spec.name(), new CachedChain(spec, chain));
     return chain;
   }
@@ -533,6 +543,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     private Tariff tariff = FlatTariff.typicalEurope();
     private DoubleSupplier costSoFar;
     private Consumer<Duration> decisionTimer = d -> {};
+    private BooleanSupplier gate = () -> true;
     private double maxUnreadyShare = 0.45;
     private int okUnready = 3;
 
@@ -566,6 +577,16 @@ public final class EcoKubeEngine implements AutoCloseable {
      * the wakes a cost budget weighs and forecasts the grid intensity carbon-aware deferral waits
      * for. Use the same tariff as the ledger.
      */
+    /**
+     * Whether this engine may act now, asked right before every side effect (driver power calls,
+     * state-store writes, actuator calls, dispatching a plan): with leader election, {@code
+     * leadership::isLeader}. Default: always.
+     */
+    public Builder gate(BooleanSupplier mayAct) {
+      this.gate = Objects.requireNonNull(mayAct, "gate");
+      return this;
+    }
+
     public Builder tariff(Tariff t) {
       this.tariff = Objects.requireNonNull(t, "tariff");
       return this;
