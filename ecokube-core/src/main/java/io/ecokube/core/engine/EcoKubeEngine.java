@@ -6,6 +6,7 @@ import io.ecokube.api.cluster.ClusterSnapshot;
 import io.ecokube.api.cluster.ClusterView;
 import io.ecokube.api.demand.Demand;
 import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.node.PowerAddress;
 import io.ecokube.api.plan.ActionOutcome;
 import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.plan.EngineListener;
@@ -108,7 +109,7 @@ public final class EcoKubeEngine implements AutoCloseable {
   private ScheduledExecutorService loop;
   private boolean closed;
 
-  private record CachedChain(NodeSpec spec, DriverChain chain) {}
+  private record CachedChain(PowerAddress address, DriverChain chain) {}
 
   private record Finished(PlannedAction action, ActionRunner.Done done, boolean readyAtDispatch) {}
 
@@ -245,7 +246,10 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
   }
 
-  /** Stops the loop, the executor and every driver. Idempotent. */
+  /**
+   * Stops the loop and the executor. Idempotent. The drivers stay open: they belong to whoever made
+   * them (close the {@code DriverRegistry} after the engine).
+   */
   @Override
   public void close() {
     ScheduledExecutorService l;
@@ -266,9 +270,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
     executor.close();
     synchronized (this) {
-      for (CachedChain c : chains.values()) {
-        c.chain().close();
-      }
+      // The drivers belong to the factory that made them (the registry closes its own).
       chains.clear();
     }
   }
@@ -491,11 +493,9 @@ public final class EcoKubeEngine implements AutoCloseable {
 
   private DriverChain chain(NodeSpec spec) {
     CachedChain c = chains.get(spec.name());
-    if (c != null && c.spec().equals(spec)) {
+    // Labels, taints and allocatable change often; only a new address needs other drivers.
+    if (c != null && c.address().equals(spec.address())) {
       return c.chain();
-    }
-    if (c != null) {
-      c.chain().close();
     }
     List<PowerDriver> drivers;
     try {
@@ -506,7 +506,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
     DriverChain chain =
         new DriverChain(drivers == null ? List.of() : gate.drivers(spec.name(), drivers));
-    chains.put(spec.name(), new CachedChain(spec, chain));
+    chains.put(spec.name(), new CachedChain(spec.address(), chain));
     return chain;
   }
 
@@ -614,8 +614,9 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
 
     /**
-     * A node's driver chain, in order of preference (required); called once per node (and again
-     * when its spec changes), the drivers are closed with the engine.
+     * A node's driver chain, in order of preference (required); called once per node and again when
+     * its power address changes. The engine never closes these drivers: their maker owns them
+     * ({@code registry::chainFor}: the registry).
      */
     public Builder drivers(Function<NodeSpec, List<PowerDriver>> drivers) {
       this.drivers = Objects.requireNonNull(drivers, "drivers");
