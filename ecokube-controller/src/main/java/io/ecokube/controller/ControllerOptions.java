@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param taskEventsTopic the topic scale events for task pods arrive on
  * @param taskNamespace where task worker pods and their PodTemplates live
  * @param taskTemplates workload name in scale events -> PodTemplate name in the namespace
+ * @param metricsTokenFile a file holding the bearer token {@code /metrics} requires; empty: open
  */
 public record ControllerOptions(
     Path config,
@@ -33,7 +34,8 @@ public record ControllerOptions(
     Optional<String> taskEventsBootstrap,
     String taskEventsTopic,
     String taskNamespace,
-    Map<String, String> taskTemplates) {
+    Map<String, String> taskTemplates,
+    Optional<Path> metricsTokenFile) {
 
   /** Validates. */
   public ControllerOptions {
@@ -46,6 +48,7 @@ public record ControllerOptions(
     Objects.requireNonNull(taskEventsTopic, "taskEventsTopic");
     Objects.requireNonNull(taskNamespace, "taskNamespace");
     taskTemplates = Map.copyOf(taskTemplates);
+    Objects.requireNonNull(metricsTokenFile, "metricsTokenFile");
     if (taskEventsBootstrap.isPresent() && taskTemplates.isEmpty()) {
       throw new IllegalArgumentException(
           "--task-events needs at least one --task-template WORKLOAD=PODTEMPLATE\n" + USAGE);
@@ -65,6 +68,7 @@ public record ControllerOptions(
   static final String USAGE =
       "usage: KubernetesController --config FILE [--kubeconfig FILE] [--namespace NS]\n"
           + "         [--identity NAME] [--http-port 8080] [--interval-seconds 10] [--dry-run]\n"
+          + "         [--metrics-token-file FILE]\n"
           + "         [--task-events BOOTSTRAP_SERVERS [--task-topic ecokube-tasks] [--task-namespace NS]\n"
           + "          --task-template WORKLOAD=PODTEMPLATE ...]\n"
           + "  NS defaults to $POD_NAMESPACE or 'ecokube'; NAME to $POD_NAME or the host name.\n"
@@ -88,6 +92,7 @@ public record ControllerOptions(
     String taskTopic = "ecokube-tasks";
     String taskNamespace = null;
     Map<String, String> templates = new java.util.LinkedHashMap<>();
+    Path metricsToken = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -99,6 +104,7 @@ public record ControllerOptions(
         case "--http-port" -> port = number(value(args, ++i, a), a);
         case "--interval-seconds" -> interval = number(value(args, ++i, a), a);
         case "--task-events" -> taskEvents = value(args, ++i, a);
+        case "--metrics-token-file" -> metricsToken = Path.of(value(args, ++i, a));
         case "--task-topic" -> taskTopic = value(args, ++i, a);
         case "--task-namespace" -> taskNamespace = value(args, ++i, a);
         case "--task-template" -> {
@@ -130,7 +136,8 @@ public record ControllerOptions(
         Optional.ofNullable(taskEvents),
         taskTopic,
         taskNamespace == null ? namespace : taskNamespace,
-        templates);
+        templates,
+        Optional.ofNullable(metricsToken));
   }
 
   private static String value(String[] args, int i, String flag) {

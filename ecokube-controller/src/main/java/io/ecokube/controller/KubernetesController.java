@@ -1,7 +1,5 @@
 package io.ecokube.controller;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.ClusterActuator;
 import io.ecokube.api.cluster.ClusterNode;
@@ -42,11 +40,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +77,7 @@ public final class KubernetesController implements AutoCloseable {
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
-  private final HttpServer http;
+  private final HealthServer http;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EnergyLedger ledger;
@@ -141,12 +139,19 @@ public final class KubernetesController implements AutoCloseable {
           .description("Kubernetes Events dropped because the queue was full")
           .register(registry);
     }
-    this.http = HttpServer.create(new InetSocketAddress(options.httpPort()), 0);
-    http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
-    http.createContext(
-        "/readyz",
-        ex -> reply(ex, view.hasSynced() ? 200 : 503, view.hasSynced() ? "ready\n" : "syncing\n"));
-    http.createContext("/metrics", ex -> reply(ex, 200, registry.scrape()));
+    HealthServer.Builder hb =
+        HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
+            .ready(view::hasSynced)
+            .metrics(registry::scrape);
+    if (options.metricsTokenFile().isPresent()) {
+      Path f = options.metricsTokenFile().get();
+      try {
+        hb.metricsToken(Files.readString(f, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--metrics-token-file " + f + ": " + e.getMessage(), e);
+      }
+    }
+    this.http = hb.build();
   }
 
   private static ApiClient client(ControllerOptions o) throws IOException {
@@ -164,7 +169,7 @@ public final class KubernetesController implements AutoCloseable {
 
   void start() throws InterruptedException {
     http.start();
-    LOG.info("health and metrics on port {}", http.getAddress().getPort());
+    LOG.info("health and metrics on port {}", http.port());
     view.start();
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
@@ -288,15 +293,6 @@ public final class KubernetesController implements AutoCloseable {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
 
-  private static void reply(HttpExchange ex, int code, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    ex.sendResponseHeaders(code, b.length);
-    try (OutputStream o = ex.getResponseBody()) {
-      o.write(b);
-    }
-  }
-
   @Override
   public void close() {
     LOG.info("shutting down");
@@ -308,7 +304,7 @@ public final class KubernetesController implements AutoCloseable {
       events.close(Duration.ofSeconds(5));
     }
     view.close();
-    http.stop(1);
+    http.close();
   }
 
   /** Logs every plan and outcome. */
