@@ -213,6 +213,15 @@ final class ActionRunner {
 
   private Done uncordon(PlannedAction a) throws InterruptedException {
     try {
+      // The mark first: while it fails the node stays cordoned, so the next step plans this
+      // UNCORDON again and the clear is retried, rather than a node let in with its taint on.
+      executor.call(
+          "clear powered-off mark " + a.node(),
+          callTimeout,
+          () -> {
+            actuator.markPoweredOff(a.node(), false);
+            return null;
+          });
       executor.call(
           "uncordon " + a.node(),
           callTimeout,
