@@ -21,6 +21,7 @@ import io.ecokube.core.engine.EcoKubeEngine;
 import io.ecokube.kafka.events.DeduplicatingScaleEventHandler;
 import io.ecokube.kafka.events.ScaleEventConsumer;
 import io.ecokube.kafka.events.ScaleEventConsumerSettings;
+import io.ecokube.kubernetes.EcoKubeKeys;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
@@ -221,6 +222,17 @@ public final class KubernetesController implements AutoCloseable {
       store = new NodeAnnotationStateStore(client);
       // Drivers and the state store pass the same gate as the actuator, asked before each call.
       b.drivers(drivers::chainFor).listener(events).gate(leadership::isLeader);
+      b.maintenance(
+          3,
+          node ->
+              view.node(node)
+                  .map(n -> n.getMetadata().getAnnotations())
+                  .map(a -> a.containsKey(EcoKubeKeys.MAINTENANCE_CLEAR))
+                  .orElse(false),
+          (node, why) -> {
+            events.maintenance(node, why);
+            registry.counter("ecokube.maintenance.entered", "node", node).increment();
+          });
     }
     engine = b.actuator(actuator).stateStore(store).build();
     engine.start();

@@ -32,6 +32,12 @@ public final class EcoKubeKeys {
    */
   public static final String BMC_ADDRESS = "ecokube.io/bmc-address";
 
+  /**
+   * Node annotation an operator sets to release a node from maintenance (any value); remove it
+   * again afterwards, or the next maintenance is released at once.
+   */
+  public static final String MAINTENANCE_CLEAR = "ecokube.io/maintenance-clear";
+
   /** Node annotation {@code "true"}: never power this node off. */
   public static final String PROTECTED = "ecokube.io/protected";
 

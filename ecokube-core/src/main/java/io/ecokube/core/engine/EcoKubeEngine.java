@@ -41,10 +41,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,9 @@ import org.slf4j.LoggerFactory;
 public final class EcoKubeEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EcoKubeEngine.class);
 
+  /** How the reason of a record held in maintenance starts. */
+  public static final String MAINTENANCE = "maintenance";
+
   private final ClusterView view;
   private final Function<NodeSpec, List<PowerDriver>> driverFactory;
   private final Supplier<Demand> demandSource;
@@ -102,6 +107,12 @@ public final class EcoKubeEngine implements AutoCloseable {
   private final Consumer<Duration> decisionTimer;
   private final DecisionScreen screen;
   private final SideEffectGate gate;
+  private final int maintenanceAfter;
+  private final Predicate<String> maintenanceCleared;
+  private final BiConsumer<String, String> maintenanceReport;
+  // Entries into FAILED since the node last worked; a restart starts again from zero, the
+  // maintenance mark itself is persisted in the record.
+  private final Map<String, Integer> failedCycles = new HashMap<>();
   private Map<String, String> lastHeld = Map.of();
   private boolean lastBreakerOpen;
 
@@ -132,6 +143,13 @@ public final class EcoKubeEngine implements AutoCloseable {
     this.costSoFar = b.costSoFar;
     this.decisionTimer = b.decisionTimer;
     this.screen = new DecisionScreen(b.maxUnreadyShare, b.okUnready);
+    if (b.maintenanceAfter < 1) {
+      throw new IllegalArgumentException(
+          "maintenance after must be >= 1 failed cycles, got " + b.maintenanceAfter);
+    }
+    this.maintenanceAfter = b.maintenanceAfter;
+    this.maintenanceCleared = b.maintenanceCleared;
+    this.maintenanceReport = b.maintenanceReport;
     if (policy.budget().enabled()) {
       if (costSoFar == null) {
         throw new IllegalArgumentException(
@@ -169,6 +187,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     ClusterSnapshot snap = view.snapshot();
     Demand demand = readDemand(now);
     observe(snap, now);
+    releaseCleared(now);
     DecisionScreen.Screened screened = screen.screen(snap, records);
     reportHeld(screened);
     prune(wakes, now.minus(policy.wakeRate().window()));
@@ -202,6 +221,10 @@ public final class EcoKubeEngine implements AutoCloseable {
       return plan;
     }
     for (PlannedAction a : plan.actions()) {
+      if (isMaintenance(records.get(a.node()))) {
+        // Only an operator lets a node in maintenance be probed and woken again.
+        continue;
+      }
       dispatch(a, snap, now);
     }
     applyFinished();
@@ -216,6 +239,11 @@ public final class EcoKubeEngine implements AutoCloseable {
   /** One node's record. */
   public synchronized Optional<NodeRecord> record(String node) {
     return Optional.ofNullable(records.get(node));
+  }
+
+  /** Whether the node is held in maintenance (until an operator clears it). */
+  public synchronized boolean inMaintenance(String node) {
+    return isMaintenance(records.get(node));
   }
 
   /** Whether an action is being carried out for the node. */
@@ -472,6 +500,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     if (!step.changed()) {
       return;
     }
+    step = maintenanceStep(node, before, step);
     NodeRecord after = step.record();
     records.put(node, after);
     save(node, after);
@@ -480,6 +509,78 @@ public final class EcoKubeEngine implements AutoCloseable {
           new NodeTransition(node, before.state(), after.state(), now, step.reason().orElseThrow());
       LOG.info("node {}: {} -> {}: {}", node, t.from(), t.to(), t.reason());
       notifyListeners(l -> l.onTransition(t));
+    }
+  }
+
+  private static boolean isMaintenance(NodeRecord r) {
+    return r != null
+        && r.state() == NodeLifecycle.FAILED
+        && r.lastError().map(e -> e.startsWith(MAINTENANCE)).orElse(false);
+  }
+
+  /** Counts entries into FAILED; the N-th turns the quarantine into maintenance. */
+  private Lifecycle.Step maintenanceStep(String node, NodeRecord before, Lifecycle.Step step) {
+    NodeRecord after = step.record();
+    if (after.state() == NodeLifecycle.ACTIVE) {
+      failedCycles.remove(node);
+      return step;
+    }
+    if (after.state() != NodeLifecycle.FAILED || before.state() == NodeLifecycle.FAILED) {
+      return step;
+    }
+    int cycles = failedCycles.merge(node, 1, Integer::sum);
+    if (cycles < maintenanceAfter) {
+      return step;
+    }
+    String why =
+        MAINTENANCE
+            + " after "
+            + cycles
+            + " failed cycles (last: "
+            + after.lastError().orElse("failed")
+            + "); an operator must clear it";
+    NodeRecord held =
+        new NodeRecord(
+            NodeLifecycle.FAILED,
+            after.since(),
+            after.powerOns(),
+            after.lastPoweredOff(),
+            after.attempts(),
+            0,
+            Optional.of(why));
+    LOG.warn("node {}: {}", node, why);
+    try {
+      maintenanceReport.accept(node, why);
+    } catch (RuntimeException e) {
+      LOG.warn("maintenance report for node {} failed: {}", node, e.toString());
+    }
+    return new Lifecycle.Step(held, Optional.of(step.reason().orElse(why) + "; " + why));
+  }
+
+  /** Lets nodes an operator cleared out of maintenance: UNKNOWN, so they are read first. */
+  private void releaseCleared(Instant now) {
+    for (Map.Entry<String, NodeRecord> e : List.copyOf(records.entrySet())) {
+      String node = e.getKey();
+      if (!isMaintenance(e.getValue()) || inFlight.containsKey(node)) {
+        continue;
+      }
+      boolean cleared;
+      try {
+        cleared = maintenanceCleared.test(node);
+      } catch (RuntimeException ex) {
+        LOG.warn("could not ask whether node {} left maintenance: {}", node, ex.toString());
+        cleared = false;
+      }
+      if (cleared) {
+        failedCycles.remove(node);
+        apply(
+            node,
+            e.getValue(),
+            new Lifecycle.Step(
+                NodeRecord.initial(NodeLifecycle.UNKNOWN, now),
+                Optional.of("maintenance cleared by an operator")),
+            now);
+      }
     }
   }
 
@@ -544,6 +645,9 @@ public final class EcoKubeEngine implements AutoCloseable {
     private DoubleSupplier costSoFar;
     private Consumer<Duration> decisionTimer = d -> {};
     private BooleanSupplier gate = () -> true;
+    private int maintenanceAfter = 3;
+    private Predicate<String> maintenanceCleared = n -> false;
+    private BiConsumer<String, String> maintenanceReport = (n, why) -> {};
     private double maxUnreadyShare = 0.45;
     private int okUnready = 3;
 
@@ -555,6 +659,22 @@ public final class EcoKubeEngine implements AutoCloseable {
      */
     public Builder decisionTimer(Consumer<Duration> timer) {
       this.decisionTimer = Objects.requireNonNull(timer, "decisionTimer");
+      return this;
+    }
+
+    /**
+     * Sticky quarantine: the {@code failedCycles}-th time a node is quarantined (FAILED) without
+     * having worked in between, it is held in maintenance: never probed or woken, kept across
+     * restarts (the record says so), until {@code cleared} answers true for it (with Kubernetes:
+     * the Node carries {@code ecokube.io/maintenance-clear}). {@code report} hears each node that
+     * enters maintenance and why (for an Event and a metric). Default: after 3 cycles, cleared
+     * never, reported nowhere.
+     */
+    public Builder maintenance(
+        int failedCycles, Predicate<String> cleared, BiConsumer<String, String> report) {
+      this.maintenanceAfter = failedCycles;
+      this.maintenanceCleared = Objects.requireNonNull(cleared, "cleared");
+      this.maintenanceReport = Objects.requireNonNull(report, "report");
       return this;
     }
 
