@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param taskEventsTopic the topic scale events for task pods arrive on
  * @param taskNamespace where task worker pods and their PodTemplates live
  * @param taskTemplates workload name in scale events -> PodTemplate name in the namespace
+ * @param metricsTokenFile a file holding the bearer token {@code /metrics} requires; empty: open
  */
 public record ControllerOptions(
     Path config,
@@ -34,7 +35,8 @@ public record ControllerOptions(
     Optional<String> taskEventsBootstrap,
     String taskEventsTopic,
     String taskNamespace,
-    Map<String, String> taskTemplates) {
+    Map<String, String> taskTemplates,
+    Optional<Path> metricsTokenFile) {
 
   /** Validates. */
   public ControllerOptions {
@@ -47,6 +49,7 @@ public record ControllerOptions(
     Objects.requireNonNull(taskEventsTopic, "taskEventsTopic");
     Objects.requireNonNull(taskNamespace, "taskNamespace");
     taskTemplates = Map.copyOf(taskTemplates);
+    Objects.requireNonNull(metricsTokenFile, "metricsTokenFile");
     if (taskEventsBootstrap.isPresent() && taskTemplates.isEmpty()) {
       throw new IllegalArgumentException(
           "--task-events needs at least one --task-template WORKLOAD=PODTEMPLATE");

@@ -143,6 +143,13 @@ public final class EcoKubeCommand implements Runnable {
     boolean dryRun;
 
     @Option(
+        names = "--metrics-token-file",
+        paramLabel = "FILE",
+        description =
+            "a file with the bearer token /metrics then requires; default: /metrics is open")
+    Path metricsTokenFile;
+
+    @Option(
         names = "--task-events",
         paramLabel = "BOOTSTRAP_SERVERS",
         description = "run scale events from this Kafka cluster's topic as worker pods (task pods)")
@@ -192,7 +199,8 @@ public final class EcoKubeCommand implements Runnable {
             Optional.ofNullable(taskEvents),
             taskTopic,
             taskNamespace == null ? ns : taskNamespace,
-            taskTemplates);
+            taskTemplates,
+            Optional.ofNullable(metricsTokenFile));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

@@ -1,7 +1,5 @@
 package io.ecokube.controller;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.ClusterActuator;
 import io.ecokube.api.cluster.ClusterNode;
@@ -27,12 +25,14 @@ import io.ecokube.core.engine.EcoKubeEngine;
 import io.ecokube.kafka.events.ScaleEventConsumer;
 import io.ecokube.kafka.events.ScaleEventConsumerSettings;
 import io.ecokube.kubernetes.ConfigMapState;
+import io.ecokube.kubernetes.EcoKubeKeys;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
 import io.ecokube.kubernetes.KubernetesWorkloadScaler;
 import io.ecokube.kubernetes.NodeAnnotationStateStore;
+import io.ecokube.kubernetes.NodeHintPolicy;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
 import io.ecokube.kubernetes.task.TaskPodRunner;
 import io.ecokube.micrometer.EcoKubeMetrics;
@@ -46,11 +46,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class KubernetesController implements AutoCloseable {
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
-  private final HttpServer http;
+  private final HealthServer http;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EnergyLedger ledger;
@@ -115,7 +115,8 @@ public final class KubernetesController implements AutoCloseable {
     Map<String, NodeSpec> configured = new LinkedHashMap<>();
     config.nodes().forEach(n -> configured.put(n.name(), n));
     this.view =
-        new KubernetesClusterView(client, configured, Clock.system(), Duration.ofMinutes(10));
+        new KubernetesClusterView(
+            client, configured, Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
     if (options.dryRun()) {
       this.leadership = null;
       this.events = null;
@@ -159,12 +160,19 @@ public final class KubernetesController implements AutoCloseable {
           .description("Kubernetes Events dropped because the queue was full")
           .register(registry);
     }
-    this.http = HttpServer.create(new InetSocketAddress(options.httpPort()), 0);
-    http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
-    http.createContext(
-        "/readyz",
-        ex -> reply(ex, view.hasSynced() ? 200 : 503, view.hasSynced() ? "ready\n" : "syncing\n"));
-    http.createContext("/metrics", ex -> reply(ex, 200, registry.scrape()));
+    HealthServer.Builder hb =
+        HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
+            .ready(view::hasSynced)
+            .metrics(registry::scrape);
+    if (options.metricsTokenFile().isPresent()) {
+      Path f = options.metricsTokenFile().get();
+      try {
+        hb.metricsToken(Files.readString(f, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--metrics-token-file " + f + ": " + e.getMessage(), e);
+      }
+    }
+    this.http = hb.build();
   }
 
   private static ApiClient client(ControllerOptions o) throws IOException {
@@ -182,7 +190,7 @@ public final class KubernetesController implements AutoCloseable {
 
   void start() throws InterruptedException {
     http.start();
-    LOG.info("health and metrics on port {}", http.getAddress().getPort());
+    LOG.info("health and metrics on port {}", http.port());
     view.start();
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
@@ -235,7 +243,19 @@ public final class KubernetesController implements AutoCloseable {
               new KubernetesActuator(
                   client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30)));
       store = new NodeAnnotationStateStore(client);
-      b.drivers(drivers::chainFor).listener(events);
+      // Drivers and the state store pass the same gate as the actuator, asked before each call.
+      b.drivers(drivers::chainFor).listener(events).gate(leadership::isLeader);
+      b.maintenance(
+          3,
+          node ->
+              view.node(node)
+                  .map(n -> n.getMetadata().getAnnotations())
+                  .map(a -> a.containsKey(EcoKubeKeys.MAINTENANCE_CLEAR))
+                  .orElse(false),
+          (node, why) -> {
+            events.maintenance(node, why);
+            registry.counter("ecokube.maintenance.entered", "node", node).increment();
+          });
     }
     if (config.kafkaDemand().isPresent()) {
       // Lag becomes desired replicas, and replicas that do not fit become wakes in the same
@@ -377,15 +397,6 @@ public final class KubernetesController implements AutoCloseable {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
 
-  private static void reply(HttpExchange ex, int code, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    ex.sendResponseHeaders(code, b.length);
-    try (OutputStream o = ex.getResponseBody()) {
-      o.write(b);
-    }
-  }
-
   @Override
   public void close() {
     LOG.info("shutting down");
@@ -397,7 +408,7 @@ public final class KubernetesController implements AutoCloseable {
       events.close(Duration.ofSeconds(5));
     }
     view.close();
-    http.stop(1);
+    http.close();
   }
 
   /** Logs every plan and outcome. */

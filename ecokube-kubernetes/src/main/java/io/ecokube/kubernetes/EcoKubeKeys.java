@@ -11,24 +11,32 @@ public final class EcoKubeKeys {
   public static final String POOL = "ecokube.io/pool";
 
   /**
-   * Node annotation: the driver chain, comma-separated in order of preference ({@code wol,ipmi}).
+   * Node annotation once used for the driver chain; now refused and reported (drivers come from the
+   * config file only, see {@link NodeMapper}).
    */
   public static final String POWER_DRIVERS = "ecokube.io/power-drivers";
 
   /**
-   * Node annotation prefix for one driver setting: {@code ecokube.io/power.<driver>.<setting>}.
-   * Secret settings hold references ({@code k8s:namespace/name/key}), never values.
+   * Node annotation prefix once used for driver settings ({@code
+   * ecokube.io/power.<driver>.<setting>}); now refused and reported, never read.
    */
   public static final String POWER_SETTING_PREFIX = "ecokube.io/power.";
 
-  /** Node annotation: the MAC address, given to the {@code wol} driver as setting {@code mac}. */
+  /** Node annotation: the MAC address, given to a configured {@code wol} driver as {@code mac}. */
   public static final String MAC = "ecokube.io/mac";
 
   /**
-   * Node annotation: the BMC address, given to {@code ipmi} and {@code redfish} as setting {@code
-   * host}.
+   * Node annotation: the BMC address (an IP literal), given to configured {@code ipmi} drivers as
+   * {@code host} and to {@code redfish} as the endpoint's host, only inside a network the {@link
+   * NodeHintPolicy} allows.
    */
   public static final String BMC_ADDRESS = "ecokube.io/bmc-address";
+
+  /**
+   * Node annotation an operator sets to release a node from maintenance (any value); remove it
+   * again afterwards, or the next maintenance is released at once.
+   */
+  public static final String MAINTENANCE_CLEAR = "ecokube.io/maintenance-clear";
 
   /** Node annotation {@code "true"}: never power this node off. */
   public static final String PROTECTED = "ecokube.io/protected";

@@ -8,6 +8,8 @@ import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.ClusterActuator;
 import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.cluster.PodInfo;
+import io.ecokube.api.node.Taint;
+import io.ecokube.api.node.TaintEffect;
 import io.ecokube.api.time.Clock;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
@@ -18,6 +20,7 @@ import io.kubernetes.client.openapi.models.V1Eviction;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1Taint;
 import io.kubernetes.client.util.PatchUtils;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *       ecokube.io/powered-off-at}.
  * </ul>
  *
- * Pods on a node are read from the {@link KubernetesClusterView}'s cache, not listed per call.
+ * Pods on a node are read from the {@link KubernetesClusterView}'s cache for a drain, and from the
+ * API server for the last look before the powered-off mark.
  */
 public final class KubernetesActuator implements ClusterActuator {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesActuator.class);
@@ -229,8 +234,72 @@ public final class KubernetesActuator implements ClusterActuator {
     return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Marking is the engine's last step before a driver powers the node off, so it is also the
+   * last look: once the taint is on (no new pod without a toleration for it is bound from then on),
+   * the node's pods are listed from the API server, not the cache, and the mark is refused and
+   * taken off again when a workload pod is bound to the node or a pending pod tolerates every taint
+   * and could still land on it. DaemonSet and mirror pods do not count.
+   */
   @Override
   public void markPoweredOff(String node, boolean poweredOff) throws ActuatorException {
+    writeMark(node, poweredOff);
+    if (!poweredOff) {
+      return;
+    }
+    List<String> busy = lastLook(node);
+    if (busy.isEmpty()) {
+      return;
+    }
+    String why =
+        "power-off of node "
+            + node
+            + " refused, it is not empty any more: "
+            + String.join("; ", busy);
+    try {
+      writeMark(node, false);
+    } catch (ActuatorException e) {
+      throw new ActuatorException(why + "; clearing the mark again also failed: " + e.getMessage());
+    }
+    throw new ActuatorException(why);
+  }
+
+  private List<String> lastLook(String node) throws ActuatorException {
+    V1PodList pods;
+    try {
+      // Every pod, pending ones included; a power-off is rare enough to afford one full list.
+      pods = core.listPodForAllNamespaces().execute();
+    } catch (ApiException e) {
+      throw ApiErrors.actuator("list pods for the last look at node " + node, e);
+    }
+    List<String> out = new ArrayList<>();
+    for (V1Pod p : pods.getItems()) {
+      PodInfo info = PodClassifier.classify(p, false);
+      if (!info.kind().countsAsWork() || !info.phase().active()) {
+        continue;
+      }
+      Optional<String> bound = info.node();
+      if (bound.isPresent() && bound.get().equals(node)) {
+        out.add(info.key() + " is bound to it");
+      } else if (bound.isEmpty() && toleratesOurTaints(info)) {
+        out.add(info.key() + " is pending and tolerates every taint, so it could land there");
+      }
+    }
+    return out;
+  }
+
+  private static boolean toleratesOurTaints(PodInfo p) {
+    List<Taint> ours =
+        List.of(
+            new Taint(EcoKubeKeys.POWERED_OFF_TAINT, "true", TaintEffect.NO_SCHEDULE),
+            new Taint("node.kubernetes.io/unschedulable", "", TaintEffect.NO_SCHEDULE));
+    return ours.stream()
+        .allMatch(t -> p.scheduling().tolerations().stream().anyMatch(tol -> tol.tolerates(t)));
+  }
+
+  private void writeMark(String node, boolean poweredOff) throws ActuatorException {
     String what = (poweredOff ? "mark node " : "clear the powered-off mark of node ") + node;
     V1Node current;
     try {

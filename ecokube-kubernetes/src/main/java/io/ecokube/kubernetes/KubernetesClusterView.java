@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,9 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
 
   private final Clock clock;
   private final Map<String, NodeSpec> configured;
+  private final NodeHintPolicy hints;
+  // Refusals already logged, by node: the same Node version is mapped on every snapshot.
+  private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Node> nodes;
   private final SharedIndexInformer<V1Pod> pods;
@@ -57,11 +61,17 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
    * @param configured nodes from the config file by name (power profile, driver chain, pool)
    * @param clock the clock that stamps snapshots
    * @param resync how often informers re-deliver their cache to handlers (zero: never)
+   * @param hints which power hints Node annotations may give
    */
   public KubernetesClusterView(
-      ApiClient client, Map<String, NodeSpec> configured, Clock clock, Duration resync) {
+      ApiClient client,
+      Map<String, NodeSpec> configured,
+      Clock clock,
+      Duration resync,
+      NodeHintPolicy hints) {
     Objects.requireNonNull(client, "client");
     this.configured = Map.copyOf(Objects.requireNonNull(configured, "configured"));
+    this.hints = Objects.requireNonNull(hints, "hints");
     this.clock = Objects.requireNonNull(clock, "clock");
     AtomicInteger n = new AtomicInteger();
     ExecutorService threads =
@@ -137,7 +147,12 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
     List<ClusterNode> out = new ArrayList<>(nodeList.size());
     for (V1Node n : nodeList) {
       try {
-        out.add(NodeMapper.map(n, Optional.ofNullable(configured.get(n.getMetadata().getName()))));
+        String name = n.getMetadata().getName();
+        NodeMapper.Mapping m = NodeMapper.map(n, Optional.ofNullable(configured.get(name)), hints);
+        if (!m.refused().equals(reported.put(name, m.refused()))) {
+          m.refused().forEach(LOG::warn);
+        }
+        out.add(m.node());
       } catch (IllegalArgumentException e) {
         LOG.warn("Node {} left out of the snapshot: {}", n.getMetadata().getName(), e.getMessage());
       }

@@ -113,6 +113,18 @@ public final class KubernetesEventRecorder implements EngineListener, AutoClosea
         t.from() + " -> " + t.to() + ": " + t.reason());
   }
 
+  /**
+   * A Warning Event {@code NodeMaintenance} on the node: the engine holds it in maintenance until
+   * an operator clears it (annotation {@link EcoKubeKeys#MAINTENANCE_CLEAR}).
+   */
+  public void maintenance(String node, String why) {
+    enqueue(
+        node,
+        "Warning",
+        "NodeMaintenance",
+        why + "; annotate the Node with " + EcoKubeKeys.MAINTENANCE_CLEAR + " once it is fixed");
+  }
+
   /** Events posted so far. */
   public long posted() {
     return posted.get();

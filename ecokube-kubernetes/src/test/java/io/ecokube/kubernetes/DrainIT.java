@@ -43,7 +43,9 @@ class DrainIT {
   void start() throws Exception {
     api = new FakeApiServer();
     api.createNode("w", true, Map.of(), Map.of());
-    view = new KubernetesClusterView(api.client, Map.of(), clock, Duration.ZERO);
+    view =
+        new KubernetesClusterView(
+            api.client, Map.of(), clock, Duration.ZERO, NodeHintPolicy.DEFAULT);
     view.start();
     assertThat(view.awaitSynced(Duration.ofSeconds(10))).isTrue();
   }

@@ -50,7 +50,12 @@ class FullCycleIT {
             .address(new PowerAddress(List.of(new DriverSpec("wol", Map.of()))))
             .build();
     KubernetesClusterView v =
-        new KubernetesClusterView(api.client, Map.of("worker-1", configured), clock, Duration.ZERO);
+        new KubernetesClusterView(
+            api.client,
+            Map.of("worker-1", configured),
+            clock,
+            Duration.ZERO,
+            NodeHintPolicy.DEFAULT);
     v.start();
     assertThat(v.awaitSynced(Duration.ofSeconds(10))).as("informers synced").isTrue();
     return v;

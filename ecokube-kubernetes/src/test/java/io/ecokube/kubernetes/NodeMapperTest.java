@@ -13,7 +13,6 @@ import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeSpec;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +23,7 @@ class NodeMapperTest {
       new PowerProfile(2, 40, 90, 60, Duration.ofSeconds(60), Duration.ofSeconds(20));
 
   @Test
-  void nodeAnnotationsOverrideAndMergeWithConfig() {
+  void nodeGivesPoolAndMacHintConfigGivesDriversAndSettings() {
     NodeSpec configured =
         NodeSpec.builder("w1")
             .pool("from-config")
@@ -44,11 +43,11 @@ class NodeMapperTest {
             Map.of(
                 EcoKubeKeys.MAC,
                 "aa:bb:cc:dd:ee:ff",
-                EcoKubeKeys.BMC_ADDRESS,
-                "10.1.0.7",
                 EcoKubeKeys.POWER_SETTING_PREFIX + "ipmi.username",
                 "operator"));
-    ClusterNode c = NodeMapper.map(n, Optional.of(configured));
+    NodeMapper.Mapping m = NodeMapper.map(n, Optional.of(configured), NodeHintPolicy.DEFAULT);
+    assertThat(m.refused()).singleElement().asString().contains("ipmi.username");
+    ClusterNode c = m.node();
     assertThat(c.ready()).isTrue();
     assertThat(c.cordoned()).isFalse();
     assertThat(c.spec().pool()).isEqualTo("gpu");
@@ -61,31 +60,23 @@ class NodeMapperTest {
         .containsEntry("mac", "aa:bb:cc:dd:ee:ff")
         .containsEntry("broadcast", "10.0.0.255");
     assertThat(chain.get(1).settings())
-        .containsEntry("host", "10.1.0.7")
-        .containsEntry("username", "operator")
+        .doesNotContainKey("host")
+        .containsEntry("username", "admin")
         .containsEntry("password", "k8s:infra/bmc/pw");
     assertThat(c.spec().powerManageable()).isTrue();
   }
 
   @Test
-  void annotatedChainReplacesConfigChainAndUnconfiguredNodeIsUnmanaged() {
-    Map<String, String> ann = new HashMap<>();
-    ann.put(EcoKubeKeys.POWER_DRIVERS, "redfish, ssh");
-    ann.put(EcoKubeKeys.BMC_ADDRESS, "bmc.example");
+  void unconfiguredNodeIsUnmanagedAndNotReadyIsSeen() {
     ClusterNode c =
-        NodeMapper.map(FakeApiServer.node("w2", false, Map.of(), ann), Optional.empty());
-    assertThat(c.spec().address().chain())
-        .extracting(DriverSpec::driver)
-        .containsExactly("redfish", "ssh");
-    assertThat(c.spec().address().chain().get(0).settings()).containsEntry("host", "bmc.example");
+        NodeMapper.map(
+                FakeApiServer.node("w2", false, Map.of(), Map.of()),
+                Optional.empty(),
+                NodeHintPolicy.DEFAULT)
+            .node();
+    assertThat(c.spec().address().managed()).isFalse();
     assertThat(c.spec().pool()).isEqualTo("default");
     assertThat(c.ready()).isFalse();
-    assertThat(
-            NodeMapper.map(FakeApiServer.node("w3", true, Map.of(), Map.of()), Optional.empty())
-                .spec()
-                .address()
-                .managed())
-        .isFalse();
   }
 
   @Test
@@ -97,16 +88,23 @@ class NodeMapperTest {
             EcoKubeKeys.PROTECTED)) {
       ClusterNode c =
           NodeMapper.map(
-              FakeApiServer.node(
-                  "w", true, Map.of(), Map.of(key, "true", EcoKubeKeys.POWER_DRIVERS, "wol")),
-              Optional.empty());
+                  FakeApiServer.node("w", true, Map.of(), Map.of(key, "true")),
+                  Optional.of(
+                      NodeSpec.builder("w")
+                          .address(new PowerAddress(List.of(new DriverSpec("wol", Map.of()))))
+                          .build()),
+                  NodeHintPolicy.DEFAULT)
+              .node();
       assertThat(c.spec().protectedNode()).as(key).isTrue();
       assertThat(c.spec().powerManageable()).as(key).isFalse();
     }
     ClusterNode cp =
         NodeMapper.map(
-            FakeApiServer.node("cp", true, Map.of(EcoKubeKeys.CONTROL_PLANE_ROLE, ""), Map.of()),
-            Optional.empty());
+                FakeApiServer.node(
+                    "cp", true, Map.of(EcoKubeKeys.CONTROL_PLANE_ROLE, ""), Map.of()),
+                Optional.empty(),
+                NodeHintPolicy.DEFAULT)
+            .node();
     assertThat(cp.spec().controlPlane()).isTrue();
   }
 
@@ -124,7 +122,7 @@ class NodeMapperTest {
                         .effect("NoSchedule"),
                     new V1Taint().key("node.kubernetes.io/unreachable").effect("NoExecute"),
                     new V1Taint().key("dedicated").value("gpu").effect("NoSchedule"))));
-    ClusterNode c = NodeMapper.map(n, Optional.empty());
+    ClusterNode c = NodeMapper.map(n, Optional.empty(), NodeHintPolicy.DEFAULT).node();
     assertThat(c.cordoned()).isTrue();
     assertThat(c.spec().taints()).extracting(Taint::key).containsExactly("dedicated");
   }
@@ -135,7 +133,8 @@ class NodeMapperTest {
             () ->
                 NodeMapper.map(
                     FakeApiServer.node("w1", true, Map.of(), Map.of()),
-                    Optional.of(NodeSpec.builder("w9").build())))
+                    Optional.of(NodeSpec.builder("w9").build()),
+                    NodeHintPolicy.DEFAULT))
         .hasMessageContaining("w9")
         .hasMessageContaining("w1");
   }

@@ -9,6 +9,9 @@ import io.ecokube.api.power.DriverSettingsException;
 import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import io.ecokube.api.power.PowerException;
+import io.ecokube.api.power.PowerOffMode;
+import io.ecokube.api.power.PowerState;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.text.Suggestions;
 import io.ecokube.api.time.Clock;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +151,7 @@ public final class DriverRegistry implements AutoCloseable {
     List<PowerDriver> drivers = new ArrayList<>(chain.size());
     try {
       for (int i = 0; i < chain.size(); i++) {
-        drivers.add(create(node, i, chain.get(i)));
+        drivers.add(new OwnedDriver(node, create(node, i, chain.get(i))));
       }
     } catch (RuntimeException e) {
       closeAll(drivers);
@@ -230,6 +234,73 @@ public final class DriverRegistry implements AutoCloseable {
   }
 
   private record CachedChain(PowerAddress address, List<PowerDriver> drivers) {}
+
+  /**
+   * A driver the registry owns: once the registry closed it (address change, eviction, close),
+   * every call fails at once with a typed error instead of reaching a closed session, which some
+   * protocols answer by hanging.
+   */
+  private static final class OwnedDriver implements PowerDriver {
+    private final String node;
+    private final PowerDriver d;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    OwnedDriver(String node, PowerDriver d) {
+      this.node = node;
+      this.d = d;
+    }
+
+    @Override
+    public String name() {
+      return d.name();
+    }
+
+    @Override
+    public Set<PowerCapability> capabilities() {
+      return d.capabilities();
+    }
+
+    @Override
+    public void powerOn() throws PowerException {
+      open();
+      d.powerOn();
+    }
+
+    @Override
+    public void powerOff(PowerOffMode mode) throws PowerException {
+      open();
+      d.powerOff(mode);
+    }
+
+    @Override
+    public PowerState readState() throws PowerException {
+      open();
+      return d.readState();
+    }
+
+    private void open() throws PowerException {
+      if (closed.get()) {
+        throw new PowerException(
+            PowerException.Kind.UNSUPPORTED,
+            node,
+            d.name(),
+            "this driver instance was closed by its registry; ask the registry for the node's"
+                + " current chain");
+      }
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        d.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return d.toString();
+    }
+  }
 
   /** Builds a {@link DriverRegistry}. */
   public static final class Builder {

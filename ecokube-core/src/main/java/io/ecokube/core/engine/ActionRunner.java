@@ -120,7 +120,12 @@ final class ActionRunner {
           0);
     }
     DriverChain.OffStep s = steps.get(Math.min(idx, steps.size() - 1));
-    bestEffort(a.node(), "set powered-off mark", () -> actuator.markPoweredOff(a.node(), true));
+    // The mark keeps pods off and is the actuator's last look at the node: without it, no
+    // power-off.
+    Done unmarked = mark(a, steps.size());
+    if (unmarked != null) {
+      return unmarked;
+    }
     Done failed =
         attempt(
             a,
@@ -143,6 +148,31 @@ final class ActionRunner {
             + "; waiting for the node to stop",
         true,
         steps.size());
+  }
+
+  /** Sets the powered-off mark; null when it is set, else why the power-off is aborted. */
+  private Done mark(PlannedAction a, int steps) throws InterruptedException {
+    try {
+      executor.call(
+          "set powered-off mark " + a.node(),
+          callTimeout,
+          () -> {
+            actuator.markPoweredOff(a.node(), true);
+            return null;
+          });
+      return null;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      Done d = failure(a, Optional.empty(), e, steps);
+      return done(
+          a,
+          d.outcome().result(),
+          Optional.empty(),
+          "power-off aborted, the powered-off mark was not set: " + d.outcome().detail(),
+          true,
+          steps);
+    }
   }
 
   private Done drain(PlannedAction a) throws InterruptedException {
@@ -183,6 +213,15 @@ final class ActionRunner {
 
   private Done uncordon(PlannedAction a) throws InterruptedException {
     try {
+      // The mark first: while it fails the node stays cordoned, so the next step plans this
+      // UNCORDON again and the clear is retried, rather than a node let in with its taint on.
+      executor.call(
+          "clear powered-off mark " + a.node(),
+          callTimeout,
+          () -> {
+            actuator.markPoweredOff(a.node(), false);
+            return null;
+          });
       executor.call(
           "uncordon " + a.node(),
           callTimeout,

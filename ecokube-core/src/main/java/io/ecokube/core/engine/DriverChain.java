@@ -15,13 +15,12 @@ final class DriverChain {
   /** One way to power a node off: a driver and a mode. */
   record OffStep(PowerDriver driver, PowerOffMode mode) {}
 
-  private final List<PowerDriver> all;
   private final List<PowerDriver> wake = new ArrayList<>();
   private final List<OffStep> powerOff = new ArrayList<>();
   private final List<PowerDriver> readers = new ArrayList<>();
 
   DriverChain(List<PowerDriver> drivers) {
-    this.all = List.copyOf(drivers);
+    List<PowerDriver> all = List.copyOf(drivers);
     for (PowerDriver d : all) {
       if (d.capabilities().contains(PowerCapability.POWER_ON)) {
         wake.add(d);
@@ -51,11 +50,5 @@ final class DriverChain {
 
   List<PowerDriver> readers() {
     return readers;
-  }
-
-  void close() {
-    for (PowerDriver d : all) {
-      d.close();
-    }
   }
 }

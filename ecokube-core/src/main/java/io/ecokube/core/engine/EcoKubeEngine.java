@@ -6,6 +6,7 @@ import io.ecokube.api.cluster.ClusterSnapshot;
 import io.ecokube.api.cluster.ClusterView;
 import io.ecokube.api.demand.Demand;
 import io.ecokube.api.node.NodeSpec;
+import io.ecokube.api.node.PowerAddress;
 import io.ecokube.api.plan.ActionOutcome;
 import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.plan.EngineListener;
@@ -40,9 +41,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +78,9 @@ import org.slf4j.LoggerFactory;
 public final class EcoKubeEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EcoKubeEngine.class);
 
+  /** How the reason of a record held in maintenance starts. */
+  public static final String MAINTENANCE = "maintenance";
+
   private final ClusterView view;
   private final Function<NodeSpec, List<PowerDriver>> driverFactory;
   private final Supplier<Demand> demandSource;
@@ -98,20 +105,32 @@ public final class EcoKubeEngine implements AutoCloseable {
   private final BudgetTracker budgetTracker;
   private final WaitingTracker waitingTracker = new WaitingTracker();
   private final Consumer<Duration> decisionTimer;
+  private final DecisionScreen screen;
+  private final SideEffectGate gate;
+  private final int maintenanceAfter;
+  private final Predicate<String> maintenanceCleared;
+  private final BiConsumer<String, String> maintenanceReport;
+  // Entries into FAILED since the node last worked; a restart starts again from zero, the
+  // maintenance mark itself is persisted in the record.
+  private final Map<String, Integer> failedCycles = new HashMap<>();
+  private Map<String, String> lastHeld = Map.of();
+  private boolean lastBreakerOpen;
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private ScheduledExecutorService loop;
   private boolean closed;
 
-  private record CachedChain(NodeSpec spec, DriverChain chain) {}
+  private record CachedChain(PowerAddress address, DriverChain chain) {}
 
   private record Finished(PlannedAction action, ActionRunner.Done done, boolean readyAtDispatch) {}
 
   private EcoKubeEngine(Builder b) {
     this.view = Objects.requireNonNull(b.view, "clusterView is required");
-    ClusterActuator actuator = Objects.requireNonNull(b.actuator, "actuator is required");
+    this.gate = new SideEffectGate(b.gate);
+    ClusterActuator actuator =
+        gate.actuator(Objects.requireNonNull(b.actuator, "actuator is required"));
     this.driverFactory = Objects.requireNonNull(b.drivers, "drivers is required");
-    this.store = b.store;
+    this.store = gate.store(b.store);
     this.policy = b.policy;
     this.clock = b.clock;
     Supplier<Demand> demand = b.demand;
@@ -123,6 +142,14 @@ public final class EcoKubeEngine implements AutoCloseable {
     this.tariff = b.tariff;
     this.costSoFar = b.costSoFar;
     this.decisionTimer = b.decisionTimer;
+    this.screen = new DecisionScreen(b.maxUnreadyShare, b.okUnready);
+    if (b.maintenanceAfter < 1) {
+      throw new IllegalArgumentException(
+          "maintenance after must be >= 1 failed cycles, got " + b.maintenanceAfter);
+    }
+    this.maintenanceAfter = b.maintenanceAfter;
+    this.maintenanceCleared = b.maintenanceCleared;
+    this.maintenanceReport = b.maintenanceReport;
     if (policy.budget().enabled()) {
       if (costSoFar == null) {
         throw new IllegalArgumentException(
@@ -160,10 +187,13 @@ public final class EcoKubeEngine implements AutoCloseable {
     ClusterSnapshot snap = view.snapshot();
     Demand demand = readDemand(now);
     observe(snap, now);
+    releaseCleared(now);
+    DecisionScreen.Screened screened = screen.screen(snap, records);
+    reportHeld(screened);
     prune(wakes, now.minus(policy.wakeRate().window()));
     prune(suspends, now.minus(policy.suspendRate().window()));
     DecisionInput.Builder inputs =
-        DecisionInput.builder(now, snap, demand, policy)
+        DecisionInput.builder(now, screened.snapshot(), demand, policy)
             .records(records)
             .emptySince(emptySince)
             .inFlight(inFlight.keySet())
@@ -185,7 +215,16 @@ public final class EcoKubeEngine implements AutoCloseable {
     if (!plan.actions().isEmpty() || !plan.heldBack().isEmpty()) {
       notifyListeners(l -> l.onPlan(plan));
     }
+    if (!plan.actions().isEmpty() && !gate.isOpen()) {
+      LOG.info(
+          "not acting on {} planned actions: this replica may not act now", plan.actions().size());
+      return plan;
+    }
     for (PlannedAction a : plan.actions()) {
+      if (isMaintenance(records.get(a.node()))) {
+        // Only an operator lets a node in maintenance be probed and woken again.
+        continue;
+      }
       dispatch(a, snap, now);
     }
     applyFinished();
@@ -200,6 +239,11 @@ public final class EcoKubeEngine implements AutoCloseable {
   /** One node's record. */
   public synchronized Optional<NodeRecord> record(String node) {
     return Optional.ofNullable(records.get(node));
+  }
+
+  /** Whether the node is held in maintenance (until an operator clears it). */
+  public synchronized boolean inMaintenance(String node) {
+    return isMaintenance(records.get(node));
   }
 
   /** Whether an action is being carried out for the node. */
@@ -230,7 +274,10 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
   }
 
-  /** Stops the loop, the executor and every driver. Idempotent. */
+  /**
+   * Stops the loop and the executor. Idempotent. The drivers stay open: they belong to whoever made
+   * them (close the {@code DriverRegistry} after the engine).
+   */
   @Override
   public void close() {
     ScheduledExecutorService l;
@@ -251,14 +298,34 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
     executor.close();
     synchronized (this) {
-      for (CachedChain c : chains.values()) {
-        c.chain().close();
-      }
+      // The drivers belong to the factory that made them (the registry closes its own).
       chains.clear();
     }
   }
 
   // ------------------------------------------------------------------ steps
+
+  /** Logs what the screen holds back when it changes, not on every step. */
+  private void reportHeld(DecisionScreen.Screened s) {
+    if (s.breakerOpen() != lastBreakerOpen) {
+      if (s.breakerOpen()) {
+        LOG.warn("too many nodes are unready: no scale-down until the cluster is healthy again");
+      } else {
+        LOG.info("cluster healthy again: scale-down allowed");
+      }
+      lastBreakerOpen = s.breakerOpen();
+    }
+    if (!s.held().equals(lastHeld)) {
+      s.held()
+          .forEach(
+              (node, why) -> {
+                if (!why.equals(lastHeld.get(node))) {
+                  LOG.warn("not powering off {}: {}", node, why);
+                }
+              });
+      lastHeld = Map.copyOf(s.held());
+    }
+  }
 
   private Demand readDemand(Instant now) {
     try {
@@ -433,6 +500,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     if (!step.changed()) {
       return;
     }
+    step = maintenanceStep(node, before, step);
     NodeRecord after = step.record();
     records.put(node, after);
     save(node, after);
@@ -441,6 +509,78 @@ public final class EcoKubeEngine implements AutoCloseable {
           new NodeTransition(node, before.state(), after.state(), now, step.reason().orElseThrow());
       LOG.info("node {}: {} -> {}: {}", node, t.from(), t.to(), t.reason());
       notifyListeners(l -> l.onTransition(t));
+    }
+  }
+
+  private static boolean isMaintenance(NodeRecord r) {
+    return r != null
+        && r.state() == NodeLifecycle.FAILED
+        && r.lastError().map(e -> e.startsWith(MAINTENANCE)).orElse(false);
+  }
+
+  /** Counts entries into FAILED; the N-th turns the quarantine into maintenance. */
+  private Lifecycle.Step maintenanceStep(String node, NodeRecord before, Lifecycle.Step step) {
+    NodeRecord after = step.record();
+    if (after.state() == NodeLifecycle.ACTIVE) {
+      failedCycles.remove(node);
+      return step;
+    }
+    if (after.state() != NodeLifecycle.FAILED || before.state() == NodeLifecycle.FAILED) {
+      return step;
+    }
+    int cycles = failedCycles.merge(node, 1, Integer::sum);
+    if (cycles < maintenanceAfter) {
+      return step;
+    }
+    String why =
+        MAINTENANCE
+            + " after "
+            + cycles
+            + " failed cycles (last: "
+            + after.lastError().orElse("failed")
+            + "); an operator must clear it";
+    NodeRecord held =
+        new NodeRecord(
+            NodeLifecycle.FAILED,
+            after.since(),
+            after.powerOns(),
+            after.lastPoweredOff(),
+            after.attempts(),
+            0,
+            Optional.of(why));
+    LOG.warn("node {}: {}", node, why);
+    try {
+      maintenanceReport.accept(node, why);
+    } catch (RuntimeException e) {
+      LOG.warn("maintenance report for node {} failed: {}", node, e.toString());
+    }
+    return new Lifecycle.Step(held, Optional.of(step.reason().orElse(why) + "; " + why));
+  }
+
+  /** Lets nodes an operator cleared out of maintenance: UNKNOWN, so they are read first. */
+  private void releaseCleared(Instant now) {
+    for (Map.Entry<String, NodeRecord> e : List.copyOf(records.entrySet())) {
+      String node = e.getKey();
+      if (!isMaintenance(e.getValue()) || inFlight.containsKey(node)) {
+        continue;
+      }
+      boolean cleared;
+      try {
+        cleared = maintenanceCleared.test(node);
+      } catch (RuntimeException ex) {
+        LOG.warn("could not ask whether node {} left maintenance: {}", node, ex.toString());
+        cleared = false;
+      }
+      if (cleared) {
+        failedCycles.remove(node);
+        apply(
+            node,
+            e.getValue(),
+            new Lifecycle.Step(
+                NodeRecord.initial(NodeLifecycle.UNKNOWN, now),
+                Optional.of("maintenance cleared by an operator")),
+            now);
+      }
     }
   }
 
@@ -454,11 +594,9 @@ public final class EcoKubeEngine implements AutoCloseable {
 
   private DriverChain chain(NodeSpec spec) {
     CachedChain c = chains.get(spec.name());
-    if (c != null && c.spec().equals(spec)) {
+    // Labels, taints and allocatable change often; only a new address needs other drivers.
+    if (c != null && c.address().equals(spec.address())) {
       return c.chain();
-    }
-    if (c != null) {
-      c.chain().close();
     }
     List<PowerDriver> drivers;
     try {
@@ -467,8 +605,9 @@ public final class EcoKubeEngine implements AutoCloseable {
       LOG.error("could not create the power drivers of node {}: {}", spec.name(), e.getMessage());
       drivers = List.of();
     }
-    DriverChain chain = new DriverChain(drivers == null ? List.of() : drivers);
-    chains.put(spec.name(), new CachedChain(spec, chain));
+    DriverChain chain =
+        new DriverChain(drivers == null ? List.of() : gate.drivers(spec.name(), drivers));
+    chains.put(spec.name(), new CachedChain(spec.address(), chain));
     return chain;
   }
 
@@ -505,6 +644,12 @@ public final class EcoKubeEngine implements AutoCloseable {
     private Tariff tariff = FlatTariff.typicalEurope();
     private DoubleSupplier costSoFar;
     private Consumer<Duration> decisionTimer = d -> {};
+    private BooleanSupplier gate = () -> true;
+    private int maintenanceAfter = 3;
+    private Predicate<String> maintenanceCleared = n -> false;
+    private BiConsumer<String, String> maintenanceReport = (n, why) -> {};
+    private double maxUnreadyShare = 0.45;
+    private int okUnready = 3;
 
     private Builder() {}
 
@@ -518,10 +663,50 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
 
     /**
+     * Sticky quarantine: the {@code failedCycles}-th time a node is quarantined (FAILED) without
+     * having worked in between, it is held in maintenance: never probed or woken, kept across
+     * restarts (the record says so), until {@code cleared} answers true for it (with Kubernetes:
+     * the Node carries {@code ecokube.io/maintenance-clear}). {@code report} hears each node that
+     * enters maintenance and why (for an Event and a metric). Default: after 3 cycles, cleared
+     * never, reported nowhere.
+     */
+    public Builder maintenance(
+        int failedCycles, Predicate<String> cleared, BiConsumer<String, String> report) {
+      this.maintenanceAfter = failedCycles;
+      this.maintenanceCleared = Objects.requireNonNull(cleared, "cleared");
+      this.maintenanceReport = Objects.requireNonNull(report, "report");
+      return this;
+    }
+
+    /**
+     * The cluster-health circuit breaker: no scale-down while more nodes are unready than the
+     * larger of {@code okUnready} and {@code maxUnreadyShare} of all nodes (default 0.45 and 3, as
+     * Cluster Autoscaler). Nodes Eco-Kube keeps off or is booting do not count as unready.
+     *
+     * @throws IllegalArgumentException at {@link #build()} when the share is not in [0, 1] or the
+     *     count is negative
+     */
+    public Builder clusterHealth(double maxUnreadyShare, int okUnready) {
+      this.maxUnreadyShare = maxUnreadyShare;
+      this.okUnready = okUnready;
+      return this;
+    }
+
+    /**
      * What energy costs and emits by the hour (default {@link FlatTariff#typicalEurope()}): prices
      * the wakes a cost budget weighs and forecasts the grid intensity carbon-aware deferral waits
      * for. Use the same tariff as the ledger.
      */
+    /**
+     * Whether this engine may act now, asked right before every side effect (driver power calls,
+     * state-store writes, actuator calls, dispatching a plan): with leader election, {@code
+     * leadership::isLeader}. Default: always.
+     */
+    public Builder gate(BooleanSupplier mayAct) {
+      this.gate = Objects.requireNonNull(mayAct, "gate");
+      return this;
+    }
+
     public Builder tariff(Tariff t) {
       this.tariff = Objects.requireNonNull(t, "tariff");
       return this;
@@ -549,8 +734,9 @@ public final class EcoKubeEngine implements AutoCloseable {
     }
 
     /**
-     * A node's driver chain, in order of preference (required); called once per node (and again
-     * when its spec changes), the drivers are closed with the engine.
+     * A node's driver chain, in order of preference (required); called once per node and again when
+     * its power address changes. The engine never closes these drivers: their maker owns them
+     * ({@code registry::chainFor}: the registry).
      */
     public Builder drivers(Function<NodeSpec, List<PowerDriver>> drivers) {
       this.drivers = Objects.requireNonNull(drivers, "drivers");

@@ -53,7 +53,7 @@ class GuardPropertiesTest {
   private static final long GIB = 1024L * 1024 * 1024;
   private static final String[] POOLS = {"workers", "gpu", "edge"};
 
-  @Property(tries = 400)
+  @Property(tries = 10_000)
   void guardInvariantsAlwaysHold(
       @ForAll @IntRange(min = 1, max = 40) int nodeCount,
       @ForAll @IntRange(min = 0, max = 200) int podCount,
@@ -79,7 +79,7 @@ class GuardPropertiesTest {
     Statistics.label("wake").coverage(c -> c.check(true).percentage(pct -> pct > 5));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 10_000)
   void theGuardAloneRefusesEveryUnsafeProposal(
       @ForAll @IntRange(min = 1, max = 30) int nodeCount,
       @ForAll @IntRange(min = 0, max = 150) int podCount,
