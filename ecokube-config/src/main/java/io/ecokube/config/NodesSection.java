@@ -12,6 +12,7 @@ import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.secret.SecretRef;
 import io.ecokube.core.driver.DriverConfigException;
 import io.ecokube.core.driver.DriverRegistry;
+import io.ecokube.core.driver.PowerIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -55,9 +56,6 @@ final class NodesSection extends ConfigReader {
   private static final Pattern NODE_NAME =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final int DEFAULT_PODS = 110;
-
-  /** Settings that name the machine a driver acts on. */
-  private static final List<String> TARGET_KEYS = List.of("mac", "host", "endpoint");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -319,7 +317,7 @@ final class NodesSection extends ConfigReader {
 
   /**
    * Refuses a machine that two nodes point at: the power-off of the idle one would turn off the
-   * busy one. A machine is named by a driver and its MAC, host or endpoint (and Redfish system).
+   * busy one. A machine is named as the engine names it at run time ({@link PowerIdentity}).
    */
   void uniqueTargets(List<NodeSpec> nodes, List<String> paths) {
     Map<String, String> owner = new HashMap<>();
@@ -327,40 +325,20 @@ final class NodesSection extends ConfigReader {
       NodeSpec node = nodes.get(n);
       List<DriverSpec> chain = node.address().chain();
       for (int d = 0; d < chain.size(); d++) {
-        DriverSpec spec = chain.get(d);
-        for (String key : TARGET_KEYS) {
-          String value = spec.settings().get(key);
-          if (value == null) {
-            continue;
-          }
-          String target =
-              spec.driver()
-                  + " "
-                  + normalised(key, value)
-                  + " "
-                  + spec.settings().getOrDefault("system", "");
-          String first = owner.putIfAbsent(target, node.name());
+        for (String identity : PowerIdentity.of(chain.get(d))) {
+          String first = owner.putIfAbsent(identity, node.name());
           if (first != null && !first.equals(node.name())) {
             error(
-                paths.get(n) + ".power.drivers[" + d + "].settings." + key,
-                "'"
-                    + value
-                    + "' is already the "
-                    + spec.driver()
-                    + " "
-                    + key
-                    + " of node '"
+                paths.get(n) + ".power.drivers[" + d + "]",
+                "points at the machine of node '"
                     + first
-                    + "'; two nodes on one machine would power each other off");
+                    + "' ("
+                    + identity
+                    + "); two nodes on one machine would power each other off");
           }
         }
       }
     }
-  }
-
-  private static String normalised(String key, String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    return key.equals("mac") ? v.replace('-', ':') : v;
   }
 
   private boolean isSecretKey(String key) {

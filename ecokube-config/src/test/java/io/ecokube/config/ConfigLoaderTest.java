@@ -565,15 +565,16 @@ class ConfigLoaderTest {
         catchThrowableOfType(ConfigException.class, () -> loader.parse(yaml, "dup.yaml"));
     assertThat(e.errors()).isNotEmpty();
     assertThat(e.problems())
-        .filteredOn(p -> p.path().equals("nodes[1].power.drivers[0].settings.mac"))
+        .filteredOn(p -> p.path().equals("nodes[1].power.drivers[0]"))
         .singleElement()
         .satisfies(
             p -> {
               assertThat(p.problem())
                   .isEqualTo(
-                      "'AA:BB:CC:DD:EE:01' is already the mac-test mac of node 'worker-1'; two"
+                      "points at the machine of node 'worker-1' (mac=aa:bb:cc:dd:ee:01); two"
                           + " nodes on one machine would power each other off");
               assertThat(p.line()).isEqualTo(12);
+              assertThat(p.column()).isEqualTo(11);
             });
   }
 

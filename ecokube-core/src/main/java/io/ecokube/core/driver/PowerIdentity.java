@@ -26,13 +26,20 @@ public final class PowerIdentity {
   public static List<String> of(NodeSpec spec) {
     List<String> out = new ArrayList<>();
     for (DriverSpec d : spec.address().chain()) {
-      Map<String, String> s = d.settings();
-      setting(s, "mac").ifPresent(m -> out.add("mac=" + m.replace('-', ':')));
-      setting(s, "host")
-          .ifPresent(h -> out.add(d.driver() + "=" + h + ":" + setting(s, "port").orElse("")));
-      setting(s, "endpoint")
-          .ifPresent(e -> out.add(d.driver() + "=" + e + "#" + setting(s, "system").orElse("")));
+      out.addAll(of(d));
     }
+    return out;
+  }
+
+  /** The identities one driver of a chain points at, as {@code kind=value} strings. */
+  public static List<String> of(DriverSpec d) {
+    List<String> out = new ArrayList<>();
+    Map<String, String> s = d.settings();
+    setting(s, "mac").ifPresent(m -> out.add("mac=" + m.replace('-', ':')));
+    setting(s, "host")
+        .ifPresent(h -> out.add(d.driver() + "=" + h + ":" + setting(s, "port").orElse("")));
+    setting(s, "endpoint")
+        .ifPresent(e -> out.add(d.driver() + "=" + e + "#" + setting(s, "system").orElse("")));
     return out;
   }
 
