@@ -109,6 +109,7 @@ final class RedfishClient implements AutoCloseable {
               p ->
                   b.trustStore(p, s.trustStorePassword())
                       .passwordSetting(RedfishSettings.TRUST_STORE_PASSWORD));
+      s.tlsPins().forEach(b::pinSha256);
     }
     try {
       return b.build();
@@ -537,7 +538,11 @@ final class RedfishClient implements AutoCloseable {
                 + "); the BMC's certificate is not trusted: set "
                 + RedfishSettings.TRUST_STORE
                 + " to a PEM or PKCS12 file with its certificate or CA, and check that the"
-                + " certificate names this host",
+                + " certificate names this host"
+                + (settings.tlsPins().isEmpty()
+                    ? ""
+                    : "; if it was renewed, pin its new fingerprint in "
+                        + RedfishSettings.TLS_PIN_SHA256),
             e);
       }
       if (c instanceof ConnectException) {
