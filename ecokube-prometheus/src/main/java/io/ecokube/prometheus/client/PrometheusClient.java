@@ -50,11 +50,11 @@ public final class PrometheusClient implements AutoCloseable {
               + " Configure a trust store instead.",
           config.baseUri());
       b.sslContext(TlsContextBuilder.create().insecureTrustAll().build());
-    } else if (config.trustStore().isPresent()) {
-      b.sslContext(
-          TlsContextBuilder.create()
-              .trustStore(config.trustStore().get(), config.trustStorePassword())
-              .build());
+    } else if (config.trustStore().isPresent() || !config.tlsPins().isEmpty()) {
+      TlsContextBuilder tls = TlsContextBuilder.create();
+      config.trustStore().ifPresent(p -> tls.trustStore(p, config.trustStorePassword()));
+      config.tlsPins().forEach(tls::pinSha256);
+      b.sslContext(tls.build());
     }
     this.http = b.build();
     if (config.bearerToken().isPresent()) {
@@ -145,7 +145,10 @@ public final class PrometheusClient implements AutoCloseable {
               + where
               + " failed ("
               + e.getMessage()
-              + "); configure a trust store holding the server's CA",
+              + "); configure a trust store holding the server's CA"
+              + (config.tlsPins().isEmpty()
+                  ? ""
+                  : ", and pin the current certificate's fingerprint if it was renewed"),
           e);
     } catch (ConnectException e) {
       throw new PrometheusException(
