@@ -10,7 +10,9 @@ import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.node.Taint;
 import io.ecokube.api.node.TaintEffect;
+import io.ecokube.api.time.Backoff;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -56,18 +58,11 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesActuator implements ClusterActuator {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesActuator.class);
 
-  /** Waits between eviction retries; real time in production. */
-  @FunctionalInterface
-  interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
-
   private final ApiClient client;
   private final CoreV1Api core;
   private final KubernetesClusterView view;
   private final Clock clock;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final Sleeper sleeper;
 
   /**
@@ -85,7 +80,7 @@ public final class KubernetesActuator implements ClusterActuator {
       Clock clock,
       Duration initialBackoff,
       Duration maxBackoff) {
-    this(client, view, clock, initialBackoff, maxBackoff, d -> Thread.sleep(d.toMillis()));
+    this(client, view, clock, initialBackoff, maxBackoff, Sleeper.system());
   }
 
   KubernetesActuator(
@@ -99,17 +94,11 @@ public final class KubernetesActuator implements ClusterActuator {
     this.core = new CoreV1Api(client);
     this.view = Objects.requireNonNull(view, "view");
     this.clock = Objects.requireNonNull(clock, "clock");
-    if (initialBackoff.isNegative()
-        || initialBackoff.isZero()
-        || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException(
-          "eviction backoff: initial must be > 0 and max >= initial, got "
-              + initialBackoff
-              + " and "
-              + maxBackoff);
+    try {
+      this.backoff = Backoff.exponential(initialBackoff, maxBackoff);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("eviction " + e.getMessage(), e);
     }
-    this.initialBackoff = initialBackoff;
-    this.maxBackoff = maxBackoff;
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
 
@@ -140,7 +129,7 @@ public final class KubernetesActuator implements ClusterActuator {
     }
     Map<String, V1Pod> toEvict = new LinkedHashMap<>();
     workload.forEach(p -> toEvict.put(key(p), p));
-    Duration backoff = initialBackoff;
+    int refusedRounds = 0;
     String lastRefusal = "";
     while (true) {
       for (var it = toEvict.entrySet().iterator(); it.hasNext(); ) {
@@ -169,7 +158,7 @@ public final class KubernetesActuator implements ClusterActuator {
         return new DrainResult(false, remaining, why);
       }
       // Refused evictions back off; evicted pods that are still terminating are checked often.
-      Duration wait = toEvict.isEmpty() ? initialBackoff : backoff;
+      Duration wait = backoff.delay(toEvict.isEmpty() ? 0 : refusedRounds);
       Duration left = Duration.between(now, deadline);
       if (wait.compareTo(left) > 0) {
         wait = left;
@@ -181,10 +170,7 @@ public final class KubernetesActuator implements ClusterActuator {
         return new DrainResult(false, remaining, "drain interrupted (controller stopping)");
       }
       if (!toEvict.isEmpty()) {
-        backoff = backoff.multipliedBy(2);
-        if (backoff.compareTo(maxBackoff) > 0) {
-          backoff = maxBackoff;
-        }
+        refusedRounds++;
       }
     }
   }

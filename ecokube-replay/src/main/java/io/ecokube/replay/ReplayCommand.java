@@ -1,6 +1,6 @@
 package io.ecokube.replay;
 
-import io.ecokube.config.Durations;
+import io.ecokube.api.time.Durations;
 import io.ecokube.core.prewake.PreWakeSettings;
 import io.ecokube.replay.cluster.ReplayCluster;
 import io.ecokube.replay.cluster.ReplayClusterLoader;
@@ -99,16 +99,18 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description =
           "How long to replay and account (e.g. 36h, 7d); jobs submitted later are left out."
               + " Default: the trace's span plus 30 min.")
-  String duration;
+  Duration duration;
 
   @Option(
       names = "--skip",
       paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Start this far into the trace (e.g. 14d); earlier jobs are left out.")
-  String skip;
+  Duration skip = Duration.ZERO;
 
   @Option(names = "--html", paramLabel = "FILE", description = "Write the HTML report here.")
   Path html;
@@ -160,8 +162,11 @@ public final class ReplayCommand implements Callable<Integer> {
     try {
       keys = PolicyCatalog.parse(policies);
       est = PreWakeSettings.Estimate.valueOf(estimate.trim().toUpperCase(Locale.ROOT));
-      horizon = duration == null ? Optional.empty() : Optional.of(positive("--duration", duration));
-      from = skip == null ? Duration.ZERO : nonNegative("--skip", skip);
+      if (duration != null && duration.isZero()) {
+        throw new IllegalArgumentException("--duration must be positive, got 0");
+      }
+      horizon = Optional.ofNullable(duration);
+      from = skip;
       fmt = format(format);
       if (!(level > 0 && level < 1)) {
         throw new IllegalArgumentException("--level must be in (0, 1), got " + level);
@@ -257,23 +262,6 @@ public final class ReplayCommand implements Callable<Integer> {
           throw new IllegalArgumentException(
               "--format '" + f + "' is not one of auto, counts, jobs, swf, azure-llm");
     };
-  }
-
-  private static Duration positive(String option, String text) {
-    Duration d = nonNegative(option, text);
-    if (d.isZero()) {
-      throw new IllegalArgumentException(option + " must be positive, got '" + text + "'");
-    }
-    return d;
-  }
-
-  private static Duration nonNegative(String option, String text) {
-    return Durations.parse(text)
-        .filter(d -> !d.isNegative())
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    option + " '" + text + "' is not a duration; use e.g. 90m, 36h, 7d or PT36H"));
   }
 
   private static void write(Path file, String text) throws IOException {

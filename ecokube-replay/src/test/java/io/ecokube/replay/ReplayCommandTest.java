@@ -180,7 +180,13 @@ class ReplayCommandTest {
 
     Run duration = run("--cluster", c, "--trace", "synthetic", "--duration", "a week");
     assertThat(duration.code()).isEqualTo(2);
-    assertThat(duration.err()).contains("--duration 'a week' is not a duration");
+    assertThat(duration.err())
+        .contains("--duration")
+        .contains("'a week' is not a duration; use e.g. 500ms, 30s, 10m, 2h, 1d or PT30S");
+
+    Run huge = run("--cluster", c, "--trace", "synthetic", "--skip", "1000000000000d");
+    assertThat(huge.code()).isEqualTo(2);
+    assertThat(huge.err()).contains("--skip").contains("longer than the limit of 36500d");
 
     Run format = run("--cluster", c, "--trace", "x.csv", "--format", "parquet");
     assertThat(format.code()).isEqualTo(2);

@@ -3,8 +3,8 @@ package io.ecokube.api.power;
 import io.ecokube.api.secret.Secret;
 import io.ecokube.api.secret.SecretRef;
 import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.time.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,11 +100,16 @@ public final class DriverSettings {
     if (raw.isEmpty()) {
       return defaultValue;
     }
-    Duration d = parseDuration(raw.get());
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw error(
-          key,
-          "'" + raw.get() + "' is not a positive duration; use e.g. 500ms, 5s, 2m, 1h or PT5S");
+    String problem = "'" + raw.get() + "' is not a positive duration; " + Durations.HINT;
+    Duration d;
+    try {
+      d = Durations.parse(raw.get());
+    } catch (IllegalArgumentException e) {
+      // Durations names the limit when the text was too long; otherwise say what is expected here.
+      throw error(key, e.getMessage().contains("longer than the limit") ? e.getMessage() : problem);
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw error(key, problem);
     }
     return d;
   }
@@ -160,31 +165,6 @@ public final class DriverSettings {
   /** An exception naming this node and key. */
   public DriverSettingsException error(String key, String problem) {
     return new DriverSettingsException(node, key, problem);
-  }
-
-  private static Duration parseDuration(String s) {
-    String v = s.trim().toLowerCase(java.util.Locale.ROOT);
-    try {
-      if (v.startsWith("p")) {
-        return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-      }
-      long n = Long.parseLong(v.substring(0, v.length() - 1).trim());
-      switch (v.charAt(v.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        case 'h':
-          return Duration.ofHours(n);
-        default:
-          return null;
-      }
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      return null;
-    }
   }
 
   /** Lists keys and values, with secret references shown as references (never resolved). */

@@ -56,6 +56,17 @@ class DriverSettingsTest {
   }
 
   @Test
+  void durationsUseTheSharedGrammarAndItsLimit() {
+    DriverSettings s = settings(Map.of("poll", "1d", "timeout", "1000000000000d"));
+    assertThat(s.duration("poll", Duration.ofSeconds(1))).isEqualTo(Duration.ofDays(1));
+    assertThatThrownBy(() -> s.duration("timeout", Duration.ofSeconds(1)))
+        .isInstanceOf(DriverSettingsException.class)
+        .hasMessage(
+            "node 'worker-7': power setting 'timeout': '1000000000000d' is longer than the limit"
+                + " of 36500d (100 years)");
+  }
+
+  @Test
   void secretsAreResolvedByReferenceAndNeverEchoed() {
     DriverSettings s =
         settings(Map.of("password", "mem:bmc", "inline", "hunter2", "gone", "mem:x"));

@@ -86,7 +86,7 @@ class PreWakeTest {
             .minHistory(Duration.ofDays(1))
             .estimate(Estimate.MEAN)
             .build();
-    PreWake w = new PreWake(s, new SeasonalNaiveForecaster(288, 1), clock);
+    PreWake w = new PreWake(s, new LastSeasonForecaster(288), clock);
     java.util.function.Function<Instant, Double> rhythm =
         t -> {
           long hour = Duration.between(MIDNIGHT, t).toHours() % 24;
@@ -100,7 +100,7 @@ class PreWakeTest {
     feed(w, dayTwoMorning.plus(Duration.ofMinutes(58)), rhythm);
     PreWakeOutlook o = w.outlook();
     assertThat(o.demand().getAsDouble()).isCloseTo(10, within(1e-9));
-    assertThat(o.model()).contains("seasonal naive");
+    assertThat(o.model()).isEqualTo(LastSeasonForecaster.DESCRIPTION);
     List<WorkloadDemand> expected = w.expected(BATCH, ONE_CORE, 2);
     assertThat(expected).hasSize(1);
     assertThat(expected.get(0).replicas()).isEqualTo(8);
@@ -222,7 +222,7 @@ class PreWakeTest {
             .history(Duration.ofHours(2))
             .estimate(Estimate.MEAN)
             .build();
-    PreWake w = new PreWake(s, new SeasonalNaiveForecaster(1, 3), clock);
+    PreWake w = new PreWake(s, new LastSeasonForecaster(1), clock);
     while (clock.now().isBefore(MIDNIGHT.plus(Duration.ofMinutes(40)))) {
       w.record(3);
       clock.advance(Duration.ofMinutes(1));

@@ -10,9 +10,9 @@ import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.Demand;
 import io.ecokube.api.demand.PartitionLag;
 import io.ecokube.api.time.ManualClock;
+import io.ecokube.core.prewake.LastSeasonForecaster;
 import io.ecokube.core.prewake.PreWake;
 import io.ecokube.core.prewake.PreWakeSettings;
-import io.ecokube.core.prewake.SeasonalNaiveForecaster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,7 +162,7 @@ class WorkloadDemandStageTest {
                 .minHistory(Duration.ofDays(1))
                 .estimate(PreWakeSettings.Estimate.MEAN)
                 .build(),
-            new SeasonalNaiveForecaster(288, 1),
+            new LastSeasonForecaster(288),
             clock));
     Instant start = clock.now();
     Instant dayTwo0858 =
@@ -184,7 +184,7 @@ class WorkloadDemandStageTest {
             d -> {
               assertThat(d.workload()).isEqualTo(thumbs);
               assertThat(d.replicas()).isEqualTo(10);
-              assertThat(d.reason()).contains("seasonal naive");
+              assertThat(d.reason()).contains(LastSeasonForecaster.DESCRIPTION);
             });
   }
 
@@ -197,7 +197,7 @@ class WorkloadDemandStageTest {
                         WorkloadRef.deployment("x", "unknown"),
                         new PreWake(
                             PreWakeSettings.builder(Duration.ofMinutes(3)).build(),
-                            new SeasonalNaiveForecaster(288, 1),
+                            new LastSeasonForecaster(288),
                             clock)))
         .hasMessageContaining("has no scaling policy");
   }

@@ -67,8 +67,8 @@ final class ModuleRules {
         .resideInAPackage(pkg("api"))
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "org.slf4j..", pkg("api"))
-        .because("ecokube-api is the SPI and depends on slf4j-api only");
+        .resideInAnyPackage("java..", "javax.net.ssl..", "org.slf4j..", pkg("api"))
+        .because("ecokube-api is the SPI and depends on the JDK and slf4j-api only");
   }
 
   ArchRule coreKnowsNoAdapterJacksonOrMicrometer() {

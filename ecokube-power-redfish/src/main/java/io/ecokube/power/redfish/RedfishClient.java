@@ -3,9 +3,13 @@ package io.ecokube.power.redfish;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecokube.api.power.DriverSettingsException;
 import io.ecokube.api.power.PowerException;
 import io.ecokube.api.power.PowerException.Kind;
+import io.ecokube.api.time.Backoff;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
+import io.ecokube.api.tls.TlsContextBuilder;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -55,6 +59,7 @@ final class RedfishClient implements AutoCloseable {
   private final RedfishSettings settings;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final Backoff backoff;
   private final ExecutorService executor;
   private final HttpClient http;
   private final Object authLock = new Object();
@@ -68,7 +73,8 @@ final class RedfishClient implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    SSLContext tls = TlsContexts.forSettings(node, settings);
+    this.backoff = Backoff.exponential(settings.retryBackoff(), settings.maxRetryBackoff());
+    SSLContext tls = tlsContext(node, settings);
     this.executor = Executors.newCachedThreadPool(threads(node));
     this.http =
         HttpClient.newBuilder()
@@ -78,6 +84,38 @@ final class RedfishClient implements AutoCloseable {
             .executor(executor)
             .build();
     this.basic = settings.authMode() == AuthMode.BASIC;
+  }
+
+  /**
+   * The JDK's CAs by default, the configured trust store when set, or no verification at all when
+   * explicitly disabled.
+   *
+   * @throws DriverSettingsException when the trust store cannot be read
+   */
+  private static SSLContext tlsContext(String node, RedfishSettings s) {
+    TlsContextBuilder b = TlsContextBuilder.create();
+    if (!s.verifyTls()) {
+      LOG.warn(
+          "node '{}': TLS verification of {} is DISABLED ({}=false): the BMC's identity is not"
+              + " checked and its credentials can be intercepted; set {} instead",
+          node,
+          s.endpoint(),
+          RedfishSettings.TLS_VERIFY,
+          RedfishSettings.TRUST_STORE);
+      b.insecureTrustAll();
+    } else {
+      s.trustStore()
+          .ifPresent(
+              p ->
+                  b.trustStore(p, s.trustStorePassword())
+                      .passwordSetting(RedfishSettings.TRUST_STORE_PASSWORD));
+      s.tlsPins().forEach(b::pinSha256);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new DriverSettingsException(node, RedfishSettings.TRUST_STORE, e.getMessage());
+    }
   }
 
   private static ThreadFactory threads(String node) {
@@ -370,7 +408,7 @@ final class RedfishClient implements AutoCloseable {
                 + redfishMessage(r).map(m -> " (" + m + ")").orElse("")
                 + "; the BMC is busy (another reset, firmware update?): check it, then retry");
       }
-      Duration wait = retryAfter(r).orElse(backoff(retries));
+      Duration wait = retryAfter(r).orElse(backoff.delay(retries));
       Instant now = clock.now();
       if (now.plus(wait).isAfter(deadline)) {
         throw error(
@@ -398,11 +436,6 @@ final class RedfishClient implements AutoCloseable {
           wait.toMillis());
       pause(wait, uri);
     }
-  }
-
-  private Duration backoff(int retries) {
-    Duration d = settings.retryBackoff().multipliedBy(1L << Math.min(retries, 20));
-    return d.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : d;
   }
 
   /** The wait a Retry-After header asks for: delta-seconds or an HTTP date. */
@@ -505,7 +538,11 @@ final class RedfishClient implements AutoCloseable {
                 + "); the BMC's certificate is not trusted: set "
                 + RedfishSettings.TRUST_STORE
                 + " to a PEM or PKCS12 file with its certificate or CA, and check that the"
-                + " certificate names this host",
+                + " certificate names this host"
+                + (settings.tlsPins().isEmpty()
+                    ? ""
+                    : "; if it was renewed, pin its new fingerprint in "
+                        + RedfishSettings.TLS_PIN_SHA256),
             e);
       }
       if (c instanceof ConnectException) {

@@ -11,6 +11,7 @@ import io.ecokube.api.power.PowerOffMode;
 import io.ecokube.api.power.PowerReading;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import io.ecokube.power.redfish.RedfishClient.Response;
 import io.ecokube.power.redfish.RedfishSystem.ResetTypesSource;
 import java.net.URI;

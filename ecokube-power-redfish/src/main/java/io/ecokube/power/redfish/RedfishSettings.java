@@ -3,11 +3,14 @@ package io.ecokube.power.redfish;
 import io.ecokube.api.power.DriverSettings;
 import io.ecokube.api.power.DriverSettingsException;
 import io.ecokube.api.secret.Secret;
+import io.ecokube.api.tls.TlsContextBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +32,8 @@ import java.util.Set;
  * @param trustStore a PEM file or PKCS12 store holding the BMC's certificate or CA
  * @param trustStorePassword the PKCS12 store's password, when it has one
  * @param verifyTls false disables certificate and host name checks (logged as a warning)
+ * @param tlsPins SHA-256 fingerprints (hex) one of which the BMC's own certificate must have, on
+ *     top of the trust-store check; empty for no pinning
  * @param connectTimeout bound on opening a connection
  * @param requestTimeout bound on one HTTP exchange
  * @param operationTimeout bound on one driver call, retries and backoff included
@@ -48,6 +53,7 @@ public record RedfishSettings(
     Optional<Path> trustStore,
     Optional<Secret> trustStorePassword,
     boolean verifyTls,
+    List<String> tlsPins,
     Duration connectTimeout,
     Duration requestTimeout,
     Duration operationTimeout,
@@ -83,6 +89,9 @@ public record RedfishSettings(
 
   /** Setting key: {@code false} disables TLS verification. */
   public static final String TLS_VERIFY = "tlsVerify";
+
+  /** Setting key: comma-separated SHA-256 fingerprints the BMC's certificate is pinned to. */
+  public static final String TLS_PIN_SHA256 = "tlsPinSha256";
 
   /** Setting key: connect timeout. */
   public static final String CONNECT_TIMEOUT = "connectTimeout";
@@ -139,6 +148,12 @@ public record RedfishSettings(
     Objects.requireNonNull(authMode, "authMode");
     Objects.requireNonNull(trustStore, "trustStore");
     Objects.requireNonNull(trustStorePassword, "trustStorePassword");
+    tlsPins = List.copyOf(tlsPins);
+    tlsPins.forEach(TlsContextBuilder.create()::pinSha256);
+    if (!verifyTls && !tlsPins.isEmpty()) {
+      throw new IllegalArgumentException(
+          "TLS verification is off but certificate pins are given; drop one of them");
+    }
     requirePositive(connectTimeout, "connectTimeout");
     requirePositive(requestTimeout, "requestTimeout");
     requirePositive(operationTimeout, "operationTimeout");
@@ -233,6 +248,20 @@ public record RedfishSettings(
     }
     s.secret(TRUST_STORE_PASSWORD).ifPresent(b::trustStorePassword);
     b.verifyTls(s.bool(TLS_VERIFY, true));
+    Optional<String> pins = s.string(TLS_PIN_SHA256);
+    if (pins.isPresent()) {
+      List<String> list = Arrays.stream(pins.get().split(",")).map(String::trim).toList();
+      try {
+        list.forEach(TlsContextBuilder.create()::pinSha256);
+      } catch (IllegalArgumentException e) {
+        throw s.error(TLS_PIN_SHA256, e.getMessage());
+      }
+      if (!s.bool(TLS_VERIFY, true)) {
+        throw s.error(
+            TLS_PIN_SHA256, "pins need TLS verification, but " + TLS_VERIFY + " is false");
+      }
+      b.tlsPins(list);
+    }
     Builder d = new Builder(endpoint, "defaults", Secret.of("", "defaults"));
     b.connectTimeout(s.duration(CONNECT_TIMEOUT, d.connectTimeout));
     b.requestTimeout(s.duration(REQUEST_TIMEOUT, d.requestTimeout));
@@ -262,6 +291,7 @@ public record RedfishSettings(
     private Optional<Path> trustStore = Optional.empty();
     private Optional<Secret> trustStorePassword = Optional.empty();
     private boolean verifyTls = true;
+    private List<String> tlsPins = List.of();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(20);
     private Duration operationTimeout = Duration.ofSeconds(90);
@@ -310,6 +340,15 @@ public record RedfishSettings(
     /** False disables certificate verification; only for labs, and logged as a warning. */
     public Builder verifyTls(boolean verify) {
       this.verifyTls = verify;
+      return this;
+    }
+
+    /**
+     * Pins the BMC's certificate: it must have one of these SHA-256 fingerprints (hex, colons
+     * allowed) and still pass the trust-store check; two pins allow a certificate rotation.
+     */
+    public Builder tlsPins(List<String> sha256Fingerprints) {
+      this.tlsPins = List.copyOf(sha256Fingerprints);
       return this;
     }
 
@@ -373,6 +412,7 @@ public record RedfishSettings(
           trustStore,
           trustStorePassword,
           verifyTls,
+          tlsPins,
           connectTimeout,
           requestTimeout,
           operationTimeout,

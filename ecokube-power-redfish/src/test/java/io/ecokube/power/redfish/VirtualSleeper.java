@@ -1,6 +1,7 @@
 package io.ecokube.power.redfish;
 
 import io.ecokube.api.time.ManualClock;
+import io.ecokube.api.time.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

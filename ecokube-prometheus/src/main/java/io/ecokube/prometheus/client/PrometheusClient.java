@@ -2,6 +2,7 @@ package io.ecokube.prometheus.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecokube.api.tls.TlsContextBuilder;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -48,9 +49,12 @@ public final class PrometheusClient implements AutoCloseable {
           "TLS verification is OFF for Prometheus at {}: any server can impersonate it."
               + " Configure a trust store instead.",
           config.baseUri());
-      b.sslContext(TlsContexts.trustingEverything());
-    } else if (config.trustStore().isPresent()) {
-      b.sslContext(TlsContexts.trusting(config.trustStore().get(), config.trustStorePassword()));
+      b.sslContext(TlsContextBuilder.create().insecureTrustAll().build());
+    } else if (config.trustStore().isPresent() || !config.tlsPins().isEmpty()) {
+      TlsContextBuilder tls = TlsContextBuilder.create();
+      config.trustStore().ifPresent(p -> tls.trustStore(p, config.trustStorePassword()));
+      config.tlsPins().forEach(tls::pinSha256);
+      b.sslContext(tls.build());
     }
     this.http = b.build();
     if (config.bearerToken().isPresent()) {
@@ -141,7 +145,10 @@ public final class PrometheusClient implements AutoCloseable {
               + where
               + " failed ("
               + e.getMessage()
-              + "); configure a trust store holding the server's CA",
+              + "); configure a trust store holding the server's CA"
+              + (config.tlsPins().isEmpty()
+                  ? ""
+                  : ", and pin the current certificate's fingerprint if it was renewed"),
           e);
     } catch (ConnectException e) {
       throw new PrometheusException(

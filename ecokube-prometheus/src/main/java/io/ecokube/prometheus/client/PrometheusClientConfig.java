@@ -1,9 +1,12 @@
 package io.ecokube.prometheus.client;
 
 import io.ecokube.api.secret.Secret;
+import io.ecokube.api.tls.TlsContextBuilder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +23,8 @@ import java.util.Optional;
  *     with
  * @param trustStorePassword the PKCS12 trust store's password
  * @param insecureSkipTlsVerify accept any certificate (never in production)
+ * @param tlsPins SHA-256 fingerprints (hex) one of which the server's own certificate must have, on
+ *     top of the trust check; empty for no pinning
  * @param timeout the bound on one HTTP call
  */
 public record PrometheusClientConfig(
@@ -30,6 +35,7 @@ public record PrometheusClientConfig(
     Optional<Path> trustStore,
     Optional<Secret> trustStorePassword,
     boolean insecureSkipTlsVerify,
+    List<String> tlsPins,
     Duration timeout) {
 
   /** Validates. */
@@ -41,6 +47,8 @@ public record PrometheusClientConfig(
     Objects.requireNonNull(trustStore, "trustStore");
     Objects.requireNonNull(trustStorePassword, "trustStorePassword");
     Objects.requireNonNull(timeout, "timeout");
+    tlsPins = List.copyOf(tlsPins);
+    tlsPins.forEach(TlsContextBuilder.create()::pinSha256);
     String scheme = baseUri.getScheme();
     if (!"http".equals(scheme) && !"https".equals(scheme)) {
       throw new IllegalArgumentException(
@@ -60,6 +68,10 @@ public record PrometheusClientConfig(
       throw new IllegalArgumentException(
           "a trust store and insecureSkipTlsVerify contradict each other; drop one");
     }
+    if (insecureSkipTlsVerify && !tlsPins.isEmpty()) {
+      throw new IllegalArgumentException(
+          "certificate pins and insecureSkipTlsVerify contradict each other; drop one");
+    }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
@@ -78,6 +90,7 @@ public record PrometheusClientConfig(
         + (bearerToken.isPresent() ? "bearer" : basicUser.map(u -> "basic:" + u).orElse("none"))
         + ", tls="
         + (insecureSkipTlsVerify ? "UNVERIFIED" : trustStore.map(Path::toString).orElse("system"))
+        + (tlsPins.isEmpty() ? "" : ", pinned")
         + ", timeout="
         + timeout
         + "]";
@@ -92,6 +105,7 @@ public record PrometheusClientConfig(
     private Optional<Path> trustStore = Optional.empty();
     private Optional<Secret> trustStorePassword = Optional.empty();
     private boolean insecure;
+    private final List<String> pins = new ArrayList<>();
     private Duration timeout = Duration.ofSeconds(10);
 
     private Builder(URI baseUri) {
@@ -124,6 +138,15 @@ public record PrometheusClientConfig(
       return this;
     }
 
+    /**
+     * Pins the server's certificate: it must have this SHA-256 fingerprint (hex, colons allowed)
+     * and still pass the trust check. Call again to allow a second one during a rotation.
+     */
+    public Builder pinCertificateSha256(String fingerprint) {
+      pins.add(fingerprint);
+      return this;
+    }
+
     /** Bounds every call (default 10 s). */
     public Builder timeout(Duration d) {
       timeout = d;
@@ -140,6 +163,7 @@ public record PrometheusClientConfig(
           trustStore,
           trustStorePassword,
           insecure,
+          pins,
           timeout);
     }
   }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.ecokube.api.secret.Secret;
+import io.ecokube.api.tls.TlsContextBuilder;
 import io.ecokube.prometheus.client.PrometheusClient;
 import io.ecokube.prometheus.client.PrometheusClientConfig;
 import io.ecokube.prometheus.client.PrometheusException;
 import io.ecokube.prometheus.testpeer.PrometheusServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -126,6 +128,30 @@ class PrometheusAuthAndTlsIT {
                 assertThat(((PrometheusException) e).kind())
                     .isEqualTo(PrometheusException.Kind.UNREACHABLE))
         .hasMessageContaining("trust store");
+  }
+
+  @Test
+  void aPinnedCertificateIsAcceptedAndAnyOtherRefused() throws Exception {
+    String fingerprint;
+    try (var in = Files.newInputStream(caPem)) {
+      fingerprint =
+          TlsContextBuilder.sha256(CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    PrometheusClient pinned =
+        new PrometheusClient(
+            trusted().basicAuth("kepler", PASSWORD).pinCertificateSha256(fingerprint).build());
+    assertThat(pinned.query("vector(3)")).extracting(s -> s.value()).isEqualTo(List.of(3.0));
+
+    PrometheusClient other =
+        new PrometheusClient(
+            trusted().basicAuth("kepler", PASSWORD).pinCertificateSha256("0f".repeat(32)).build());
+    assertThatThrownBy(() -> other.query("vector(3)"))
+        .isInstanceOf(PrometheusException.class)
+        .satisfies(
+            e ->
+                assertThat(((PrometheusException) e).kind())
+                    .isEqualTo(PrometheusException.Kind.UNREACHABLE))
+        .hasMessageContaining("pin the current certificate's fingerprint");
   }
 
   @Test

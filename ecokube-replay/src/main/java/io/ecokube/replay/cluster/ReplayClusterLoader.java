@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ecokube.api.node.PowerProfile;
-import io.ecokube.config.Durations;
+import io.ecokube.api.time.Durations;
 import io.ecokube.config.Quantities;
 import io.ecokube.core.energy.FlatTariff;
 import java.io.IOException;
@@ -187,7 +187,7 @@ public final class ReplayClusterLoader {
       if (n == null || n.isNull()) {
         return dflt;
       }
-      return Durations.parse(n.asText())
+      return Durations.tryParse(n.asText())
           .filter(d -> !d.isNegative())
           .orElseThrow(() -> bad(path, n.asText(), "expected a duration such as 90s, 3m or PT3M"));
     }

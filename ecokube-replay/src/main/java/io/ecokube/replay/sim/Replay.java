@@ -4,7 +4,7 @@ import io.ecokube.api.forecast.Forecaster;
 import io.ecokube.api.time.Clock;
 import io.ecokube.core.prewake.PreWake;
 import io.ecokube.core.prewake.PreWakeSettings;
-import io.ecokube.core.prewake.SeasonalNaiveForecaster;
+import io.ecokube.predict.baseline.SeasonalNaiveForecaster;
 import io.ecokube.replay.bound.ClairvoyantBound;
 import io.ecokube.replay.cluster.ReplayCluster;
 import io.ecokube.replay.policy.PolicyCatalog;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.ecokube.api.time.Clock;
 import io.ecokube.core.prewake.PreWake;
 import io.ecokube.core.prewake.PreWakeSettings;
-import io.ecokube.core.prewake.SeasonalNaiveForecaster;
+import io.ecokube.predict.baseline.SeasonalNaiveForecaster;
 import io.ecokube.replay.ReplayFixtures;
 import io.ecokube.replay.bound.ClairvoyantBound;
 import io.ecokube.replay.cluster.ReplayCluster;

@@ -1,4 +1,4 @@
-package io.ecokube.core.prewake;
+package io.ecokube.predict.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,16 +42,27 @@ class SeasonalNaiveForecasterTest {
   }
 
   @Test
-  void normalQuantileMatchesKnownValues() {
-    assertThat(SeasonalNaiveForecaster.normalQuantile(0.975)).isCloseTo(1.959964, within(1e-6));
-    assertThat(SeasonalNaiveForecaster.normalQuantile(0.9)).isCloseTo(1.281552, within(1e-6));
-    assertThat(SeasonalNaiveForecaster.normalQuantile(0.001)).isCloseTo(-3.090232, within(1e-6));
+  void intervalsUseTheNormalQuantileOfTheLevel() {
+    // residuals of 0, 10 | 2, 12 against one season back are all 2: sigma 2
+    Forecast f =
+        new SeasonalNaiveForecaster(2, 1).fit(series(0, 10, 2, 12, 4, 14)).forecast(1, 0.95);
+    assertThat(f.upper()[0] - f.mean()[0]).isCloseTo(1.959964 * 2, within(1e-5));
+  }
+
+  @Test
+  void missingValuesAreSkipped() {
+    Forecast f =
+        new SeasonalNaiveForecaster(2, 2)
+            .fit(series(0, 10, Double.NaN, 12, 4, Double.NaN))
+            .forecast(2, 0.9);
+    // phase 0: mean of 4 and NaN (skipped) is 4; phase 1: mean of NaN (skipped) and 12 is 12
+    assertThat(f.mean()).containsExactly(4, 12);
   }
 
   @Test
   void rejectsSeriesShorterThanASeason() {
     assertThatThrownBy(() -> new SeasonalNaiveForecaster(24, 1).fit(series(1, 2, 3)))
         .isInstanceOf(ForecastException.class)
-        .hasMessageContaining("25 steps");
+        .hasMessageContaining("needs at least 25 observations, got 3");
   }
 }
