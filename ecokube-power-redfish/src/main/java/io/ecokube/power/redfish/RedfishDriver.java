@@ -81,6 +81,7 @@ public final class RedfishDriver implements PowerDriver {
   private final String node;
   private final RedfishSettings settings;
   private final RedfishClient client;
+  private volatile boolean closed;
   private volatile RedfishSystem selected;
 
   /**
@@ -114,22 +115,26 @@ public final class RedfishDriver implements PowerDriver {
 
   @Override
   public void powerOn() throws PowerException {
+    requireOpen();
     reset(Intent.ON);
   }
 
   @Override
   public void powerOff(PowerOffMode mode) throws PowerException {
+    requireOpen();
     Objects.requireNonNull(mode, "mode");
     reset(mode == PowerOffMode.GRACEFUL ? Intent.GRACEFUL_OFF : Intent.FORCED_OFF);
   }
 
   /** Power-cycles the system ({@code PowerCycle}, else {@code ForceRestart}). */
   public void powerCycle() throws PowerException {
+    requireOpen();
     reset(Intent.CYCLE);
   }
 
   @Override
   public PowerState readState() throws PowerException {
+    requireOpen();
     Instant deadline = client.deadline();
     RedfishSystem sys = system(deadline);
     Response r = client.send("GET", sys.uri(), null, deadline);
@@ -185,16 +190,19 @@ public final class RedfishDriver implements PowerDriver {
    *     or several systems, {@link Kind#UNSUPPORTED} when the service has no ComputerSystem
    */
   public RedfishSystem system() throws PowerException {
+    requireOpen();
     return system(client.deadline());
   }
 
   /** Every ComputerSystem the service lists, read now. */
   public List<RedfishSystem> systems() throws PowerException {
+    requireOpen();
     return systems(client.deadline());
   }
 
   /** The chassis power draw in watts (see {@link RedfishPowerMeter} for the sources tried). */
   public Optional<PowerReading> readPower() throws PowerException {
+    requireOpen();
     Instant deadline = client.deadline();
     RedfishSystem sys = system(deadline);
     String chassisUri = chassisUri(sys, deadline);
@@ -658,7 +666,22 @@ public final class RedfishDriver implements PowerDriver {
   /** Deletes the Redfish session and releases threads. */
   @Override
   public void close() {
+    closed = true;
     client.close();
+  }
+
+  /**
+   * A closed driver belongs to a config that was replaced; without this check its client would log
+   * in again with the old credentials.
+   */
+  private void requireOpen() throws PowerException {
+    if (closed) {
+      throw new PowerException(
+          Kind.CONFIGURATION,
+          node,
+          settings.endpoint().toString(),
+          "this driver is closed; the engine builds a new one after a reload");
+    }
   }
 
   @Override

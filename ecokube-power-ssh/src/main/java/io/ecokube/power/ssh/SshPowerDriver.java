@@ -75,6 +75,7 @@ public final class SshPowerDriver implements PowerDriver {
   private final JSch jsch;
   private int failedProbes;
   private Instant powerOffRequestedAt;
+  private volatile boolean closed;
 
   SshPowerDriver(String node, SshSettings settings, Clock clock) {
     this.node = node;
@@ -184,6 +185,7 @@ public final class SshPowerDriver implements PowerDriver {
 
   @Override
   public void powerOff(PowerOffMode mode) throws PowerException {
+    requireOpen();
     String command = mode == PowerOffMode.FORCED ? settings.forcedCommand() : settings.command();
     LOG.info(
         "Node '{}': {} power-off over {}: {}",
@@ -447,6 +449,7 @@ public final class SshPowerDriver implements PowerDriver {
 
   @Override
   public PowerState readState() throws PowerException {
+    requireOpen();
     boolean answered;
     try (Socket socket = new Socket()) {
       InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
@@ -487,9 +490,23 @@ public final class SshPowerDriver implements PowerDriver {
     return powerOffRequestedAt != null ? PowerState.SHUTTING_DOWN : PowerState.UNKNOWN;
   }
 
-  /** Wipes the loaded private key from memory. */
+  /**
+   * A closed driver belongs to a config that was replaced; using it would act on stale settings.
+   */
+  private void requireOpen() throws PowerException {
+    if (closed) {
+      throw new PowerException(
+          Kind.CONFIGURATION,
+          node,
+          settings.endpoint(),
+          "this driver is closed; the engine builds a new one after a reload");
+    }
+  }
+
+  /** Wipes the loaded private key from memory; later calls fail. */
   @Override
   public void close() {
+    closed = true;
     try {
       jsch.removeAllIdentity();
     } catch (JSchException e) {

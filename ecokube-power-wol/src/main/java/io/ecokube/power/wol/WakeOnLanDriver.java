@@ -42,6 +42,7 @@ public final class WakeOnLanDriver implements PowerDriver {
   private final WolSettings settings;
   private final Pauser pauser;
   private final byte[] packet;
+  private volatile boolean closed;
 
   WakeOnLanDriver(String node, WolSettings settings, Pauser pauser) {
     this.node = node;
@@ -62,6 +63,9 @@ public final class WakeOnLanDriver implements PowerDriver {
 
   @Override
   public void powerOn() throws PowerException {
+    if (closed) {
+      throw configuration("this driver is closed; the engine builds a new one after a reload");
+    }
     InetAddress target = resolve(settings.address(), WolSettings.ADDRESS);
     try (DatagramSocket socket = new DatagramSocket(bindAddress())) {
       socket.setBroadcast(true);
@@ -163,5 +167,11 @@ public final class WakeOnLanDriver implements PowerDriver {
   @Override
   public String toString() {
     return "WakeOnLanDriver[node=" + node + ", mac=" + settings.mac() + ", " + endpoint() + "]";
+  }
+
+  /** Later calls fail: a closed driver belongs to a config that was replaced. */
+  @Override
+  public void close() {
+    closed = true;
   }
 }

@@ -16,6 +16,7 @@ import java.util.Set;
 public final class SimulatedPowerDriver implements PowerDriver {
   private final SimulatedMachine machine;
   private final Set<PowerCapability> capabilities;
+  private volatile boolean closed;
 
   /** A driver that can do everything. */
   public SimulatedPowerDriver(SimulatedMachine machine) {
@@ -63,6 +64,13 @@ public final class SimulatedPowerDriver implements PowerDriver {
   }
 
   private void require(PowerCapability c) throws PowerException {
+    if (closed) {
+      throw new PowerException(
+          PowerException.Kind.CONFIGURATION,
+          machine.node(),
+          "simulated-bmc",
+          "this driver is closed; the engine builds a new one after a reload");
+    }
     if (!capabilities.contains(c)) {
       throw new PowerException(
           PowerException.Kind.UNSUPPORTED,
@@ -70,6 +78,12 @@ public final class SimulatedPowerDriver implements PowerDriver {
           "simulated-bmc",
           "this simulated driver was configured without " + c);
     }
+  }
+
+  /** Later calls fail, as with a real driver whose sessions were released. */
+  @Override
+  public void close() {
+    closed = true;
   }
 
   @Override

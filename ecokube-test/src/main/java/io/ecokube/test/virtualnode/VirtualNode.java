@@ -1,7 +1,6 @@
 package io.ecokube.test.virtualnode;
 
 import io.ecokube.api.power.PowerState;
-import io.ecokube.power.wol.MacAddress;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -17,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -61,10 +59,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VirtualNode.class);
-  private static final int MAGIC_LENGTH = 6 + 16 * 6;
 
   private final String name;
-  private final MacAddress mac;
+  private final byte[] mac;
   private final Duration bootTime;
   private final Duration shutdownTime;
   private final String user;
@@ -135,7 +132,7 @@ public final class VirtualNode implements AutoCloseable {
     LOG.info(
         "Virtual node '{}' ({}) is {}: magic packets to udp://127.0.0.1:{}, ssh on 127.0.0.1:{}",
         name,
-        mac,
+        mac(),
         power.state(),
         wolSocket.getLocalPort(),
         sshPort);
@@ -151,29 +148,11 @@ public final class VirtualNode implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      if (isMagicPacketForUs(p.getData(), p.getOffset(), p.getLength())) {
+      if (MagicPackets.wakes(mac, p.getData(), p.getOffset(), p.getLength())) {
         magicPackets.incrementAndGet();
         onMagicPacket();
       }
     }
-  }
-
-  private boolean isMagicPacketForUs(byte[] data, int off, int len) {
-    if (len != MAGIC_LENGTH && len != MAGIC_LENGTH + 4 && len != MAGIC_LENGTH + 6) {
-      return false;
-    }
-    for (int i = 0; i < 6; i++) {
-      if (data[off + i] != (byte) 0xFF) {
-        return false;
-      }
-    }
-    byte[] m = mac.bytes();
-    for (int r = 0; r < 16; r++) {
-      if (!Arrays.equals(data, off + 6 + r * 6, off + 12 + r * 6, m, 0, 6)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void onMagicPacket() {
@@ -262,9 +241,9 @@ public final class VirtualNode implements AutoCloseable {
     return name;
   }
 
-  /** Its MAC address. */
-  public MacAddress mac() {
-    return mac;
+  /** Its MAC address, as {@code aa:bb:cc:dd:ee:ff}. */
+  public String mac() {
+    return MagicPackets.format(mac);
   }
 
   /** The power state now. */
@@ -303,7 +282,7 @@ public final class VirtualNode implements AutoCloseable {
   /** Settings for the {@code wol} driver that wake this node (3 packets, 10 ms apart). */
   public Map<String, String> wolDriverSettings() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("mac", mac.toString());
+    m.put("mac", mac());
     m.put("address", "127.0.0.1");
     m.put("port", Integer.toString(wolPort()));
     m.put("repeat", "3");
@@ -373,13 +352,13 @@ public final class VirtualNode implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "VirtualNode[" + name + ", " + mac + ", " + state() + "]";
+    return "VirtualNode[" + name + ", " + mac() + ", " + state() + "]";
   }
 
   /** Describes a {@link VirtualNode}; every setting but the name has a default. */
   public static final class Builder {
     private final String name;
-    private MacAddress mac = MacAddress.parse("02:00:00:00:00:01").orElseThrow();
+    private byte[] mac = MagicPackets.parseMac("02:00:00:00:00:01").orElseThrow();
     private Duration bootTime = Duration.ofSeconds(45);
     private Duration shutdownTime = Duration.ofSeconds(10);
     private String user = "ecokube";
@@ -399,7 +378,7 @@ public final class VirtualNode implements AutoCloseable {
     /** Its MAC address, in any form the wol driver accepts (default 02:00:00:00:00:01). */
     public Builder mac(String text) {
       this.mac =
-          MacAddress.parse(text)
+          MagicPackets.parseMac(text)
               .orElseThrow(
                   () ->
                       new IllegalArgumentException(

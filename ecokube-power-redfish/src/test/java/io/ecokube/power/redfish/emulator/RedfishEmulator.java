@@ -95,6 +95,8 @@ public final class RedfishEmulator implements AutoCloseable {
     }
   }
 
+  private volatile String password = PASSWORD;
+
   private RedfishEmulator(TestTls tls, Map<String, ObjectNode> tree) throws IOException {
     tree.forEach((k, v) -> resources.put(normalize(k), v.deepCopy()));
     indexResetTargets();
@@ -183,6 +185,11 @@ public final class RedfishEmulator implements AutoCloseable {
    */
   public void fail(String method, String pathPart, int status, int times, String retryAfter) {
     faults.add(new Fault(method, pathPart, status, retryAfter, new int[] {times}));
+  }
+
+  /** Makes it accept another password from now on (default {@link #PASSWORD}). */
+  public void password(String password) {
+    this.password = java.util.Objects.requireNonNull(password, "password");
   }
 
   /** Holds matching requests until the returned latch is released (or 30 s pass). */
@@ -330,7 +337,7 @@ public final class RedfishEmulator implements AutoCloseable {
     if (basic != null && basic.startsWith("Basic ")) {
       String pair =
           new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8);
-      return basicEnabled && pair.equals(USER + ":" + PASSWORD) ? "basic" : "bad";
+      return basicEnabled && pair.equals(USER + ":" + password) ? "basic" : "bad";
     }
     return "none";
   }
@@ -358,7 +365,7 @@ public final class RedfishEmulator implements AutoCloseable {
     }
     JsonNode body = JSON.readTree(in);
     if (!USER.equals(body.path("UserName").asText())
-        || !PASSWORD.equals(body.path("Password").asText())) {
+        || !password.equals(body.path("Password").asText())) {
       sendError(ex, 401, "Base.1.8.InsufficientPrivilege", "bad credentials");
       return;
     }

@@ -1,4 +1,4 @@
-package io.ecokube.test.virtualnode;
+package io.ecokube.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,9 @@ import io.ecokube.api.power.PowerState;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
 import io.ecokube.api.time.ManualClock;
+import io.ecokube.test.virtualnode.PowerChange;
+import io.ecokube.test.virtualnode.VirtualNode;
+import io.ecokube.test.virtualnode.VirtualTimeScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
