@@ -677,7 +677,7 @@ public final class RedfishDriver implements PowerDriver {
   private void requireOpen() throws PowerException {
     if (closed) {
       throw new PowerException(
-          Kind.CONFIGURATION,
+          Kind.UNSUPPORTED,
           node,
           settings.endpoint().toString(),
           "this driver is closed; the engine builds a new one after a reload");
