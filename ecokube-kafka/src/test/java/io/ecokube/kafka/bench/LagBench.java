@@ -5,7 +5,7 @@ import io.ecokube.api.time.Clock;
 import io.ecokube.kafka.lag.BacklogPoller;
 import io.ecokube.kafka.lag.KafkaLagSettings;
 import io.ecokube.kafka.lag.KafkaLagSource;
-import io.ecokube.kafka.testkit.EmbeddedKafka;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -52,7 +52,7 @@ public final class LagBench {
   /** Runs the benchmarks; the optional argument is the number of latency trials (100). */
   public static void main(String[] args) throws Exception {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
         Admin admin = Admin.create(kafka.adminProperties());
         KafkaProducer<String, String> producer = kafka.producer()) {
       System.out.println(
@@ -155,7 +155,7 @@ public final class LagBench {
   }
 
   private static void reaction(
-      EmbeddedKafka kafka,
+      EmbeddedKafkaBroker kafka,
       KafkaProducer<String, String> producer,
       String topic,
       int partitions,
@@ -225,7 +225,7 @@ public final class LagBench {
 
   /** Produces {@link #LOAD_PER_SECOND} records/s over the topic's partitions until told to stop. */
   private static void produceLoad(
-      EmbeddedKafka kafka, String topic, AtomicBoolean on, AtomicLong sent) {
+      EmbeddedKafkaBroker kafka, String topic, AtomicBoolean on, AtomicLong sent) {
     Map<String, Object> cfg =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -250,7 +250,10 @@ public final class LagBench {
   }
 
   private static void steady(
-      EmbeddedKafka kafka, Admin admin, KafkaProducer<String, String> producer, int partitions)
+      EmbeddedKafkaBroker kafka,
+      Admin admin,
+      KafkaProducer<String, String> producer,
+      int partitions)
       throws Exception {
     String topic = "steady-" + partitions;
     kafka.createTopic(topic, partitions);
@@ -281,7 +284,7 @@ public final class LagBench {
     }
   }
 
-  private static List<Double> readCost(EmbeddedKafka kafka, String topic, int partitions) {
+  private static List<Double> readCost(EmbeddedKafkaBroker kafka, String topic, int partitions) {
     KafkaLagSettings settings =
         KafkaLagSettings.builder(kafka.bootstrapServers()).target(topic, GROUP).build();
     List<Double> ms = new ArrayList<>();

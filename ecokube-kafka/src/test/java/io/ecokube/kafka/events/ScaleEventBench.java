@@ -3,7 +3,7 @@ package io.ecokube.kafka.events;
 import io.ecokube.api.demand.DeduplicatingScaleEventHandler;
 import io.ecokube.api.demand.ScaleEventDecoder;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
-import io.ecokube.kafka.testkit.EmbeddedKafka;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class ScaleEventBench {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     System.out.println("| load | events | events/s | p50 ms | p99 ms | max ms |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
         KafkaProducer<String, String> producer = kafka.producer()) {
       run(kafka, producer, "warm-up", burst / 5, 0);
       print("burst", run(kafka, producer, "burst", burst, 0));
@@ -53,7 +53,7 @@ public final class ScaleEventBench {
 
   /** Element 0: events per second; then the sorted latencies in ms. */
   private static double[] run(
-      EmbeddedKafka kafka,
+      EmbeddedKafkaBroker kafka,
       KafkaProducer<String, String> producer,
       String topic,
       int events,

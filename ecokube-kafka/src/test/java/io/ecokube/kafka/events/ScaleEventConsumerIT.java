@@ -9,7 +9,7 @@ import io.ecokube.api.demand.DeduplicatingScaleEventHandler;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventDecoder;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
-import io.ecokube.kafka.testkit.EmbeddedKafka;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,13 +35,13 @@ import org.junit.jupiter.api.Test;
 
 /** The scale-event consumer against a real KRaft broker, one per class. */
 class ScaleEventConsumerIT {
-  static EmbeddedKafka kafka;
+  static EmbeddedKafkaBroker kafka;
   static KafkaProducer<String, String> producer;
   static Admin admin;
 
   @BeforeAll
   static void startBroker() {
-    kafka = EmbeddedKafka.start();
+    kafka = EmbeddedKafkaBroker.start();
     producer = kafka.producer();
     admin = Admin.create(kafka.adminProperties());
   }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.PartitionLag;
 import io.ecokube.api.time.Clock;
-import io.ecokube.kafka.testkit.EmbeddedKafka;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
  * offsets polled, against a real KRaft broker.
  */
 class KafkaLagFollowIT {
-  static EmbeddedKafka kafka;
+  static EmbeddedKafkaBroker kafka;
   static KafkaProducer<String, String> producer;
   static Admin admin;
 
   @BeforeAll
   static void startBroker() {
-    kafka = EmbeddedKafka.start();
+    kafka = EmbeddedKafkaBroker.start();
     producer = kafka.producer();
     admin = Admin.create(kafka.adminProperties());
   }

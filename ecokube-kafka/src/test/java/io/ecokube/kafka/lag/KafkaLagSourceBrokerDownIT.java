@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.time.Clock;
-import io.ecokube.kafka.testkit.EmbeddedKafka;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class KafkaLagSourceBrokerDownIT {
   @Test
   void aStoppedBrokerGivesStaleReadingsWithinTheTimeout() throws Exception {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
     String bootstrap = kafka.bootstrapServers();
     try (KafkaLagSource src =
         KafkaLagSource.create(
@@ -66,7 +66,7 @@ class KafkaLagSourceBrokerDownIT {
 
   @Test
   void aStoppedBrokerMakesAFollowedBacklogStaleNeverZero() throws Exception {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
     String bootstrap = kafka.bootstrapServers();
     KafkaLagSource src =
         KafkaLagSource.create(

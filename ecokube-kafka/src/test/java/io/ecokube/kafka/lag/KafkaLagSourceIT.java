@@ -8,7 +8,7 @@ import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.PartitionLag;
 import io.ecokube.api.forecast.TimeSeries;
 import io.ecokube.api.time.ManualClock;
-import io.ecokube.kafka.testkit.EmbeddedKafka;
+import io.ecokube.test.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,14 +33,14 @@ import org.junit.jupiter.api.Test;
 
 /** The lag source against a real KRaft broker, one per class. */
 class KafkaLagSourceIT {
-  static EmbeddedKafka kafka;
+  static EmbeddedKafkaBroker kafka;
   static KafkaProducer<String, String> producer;
   static Admin admin;
   final ManualClock clock = new ManualClock();
 
   @BeforeAll
   static void startBroker() {
-    kafka = EmbeddedKafka.start();
+    kafka = EmbeddedKafkaBroker.start();
     producer = kafka.producer();
     admin = Admin.create(kafka.adminProperties());
   }

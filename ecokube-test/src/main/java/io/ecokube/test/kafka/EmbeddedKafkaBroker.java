@@ -1,5 +1,7 @@
 package io.ecokube.test.kafka;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
@@ -22,29 +27,29 @@ import org.slf4j.LoggerFactory;
  * own test kit ({@code kafka-test-common-runtime}); its data lives in a temporary directory deleted
  * on close.
  *
- * <p>Kafka's server code ends the process through {@link Exit} on a fatal fault. This class
- * replaces those procedures before the broker starts, so such a fault is logged with its status and
- * message and thrown as an exception instead of silently killing the demo (and whatever embeds it).
+ * <p>Kafka's server code ends the process through {@link Exit#exit} / {@link Exit#halt} when it
+ * hits a fatal fault (a failed log directory, a metadata error, a fenced controller). Inside a test
+ * JVM that kills Surefire's fork with no report at all, and inside the demo it kills the demo. This
+ * class replaces both procedures before the broker starts: the call is logged with its status code
+ * and message, remembered, and turned into an exception on the calling thread; {@link #close()} and
+ * {@link #assertNoFatalFault()} then fail the test with that message instead of the JVM
+ * disappearing. The test kit's own fault handlers (MockFaultHandler) do the same for faults raised
+ * through the fault-handler path, and {@code close()} rethrows their first fault.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final List<String> EXIT_CALLS = Collections.synchronizedList(new ArrayList<>());
 
   private final KafkaClusterTestKit cluster;
+  private boolean closed;
 
   private EmbeddedKafkaBroker(KafkaClusterTestKit cluster) {
     this.cluster = cluster;
   }
 
-  /** Formats a fresh log directory, starts the broker and waits until it serves requests. */
+  /** Starts a broker and waits until it serves requests. */
   public static EmbeddedKafkaBroker start() {
-    Exit.Procedure refuse =
-        (code, message) -> {
-          String call = "Kafka asked the JVM to exit with status " + code + ": " + message;
-          LOG.error("{} (refused; the embedded broker is unusable from here on)", call);
-          throw new IllegalStateException(call);
-        };
-    Exit.setExitProcedure(refuse);
-    Exit.setHaltProcedure(refuse);
+    guardExitProcedures();
     try {
       KafkaClusterTestKit cluster =
           new KafkaClusterTestKit.Builder(
@@ -53,39 +58,66 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                       .setNumBrokerNodes(1)
                       .setNumControllerNodes(1)
                       .build())
+              // Topics exist only when a test creates them: a consumer must never resurrect a
+              // topic that a test deleted to provoke a stale reading.
               .setConfigProp("auto.create.topics.enable", "false")
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("offsets.topic.num.partitions", "1")
+              .setConfigProp("transaction.state.log.replication.factor", "1")
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              .setConfigProp("num.partitions", "1")
               .build();
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(cluster);
-      LOG.info("embedded Kafka broker (KRaft) ready at {}", broker.bootstrapServers());
-      return broker;
+      EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(cluster);
+      LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers());
+      return kafka;
     } catch (Exception e) {
       throw new IllegalStateException("could not start the embedded Kafka broker: " + e, e);
     }
   }
 
-  /** {@code localhost:port}. */
+  static synchronized void guardExitProcedures() {
+    Exit.Procedure trap =
+        (code, message) -> {
+          String call = "Kafka asked the JVM to exit with status " + code + ": " + message;
+          LOG.error("{} (refused: the test fails instead of the JVM dying)", call);
+          EXIT_CALLS.add(call);
+          throw new IllegalStateException(call);
+        };
+    Exit.setExitProcedure(trap);
+    Exit.setHaltProcedure(trap);
+  }
+
+  /** The exit calls Kafka attempted in this JVM so far. */
+  static List<String> exitCalls() {
+    synchronized (EXIT_CALLS) {
+      return List.copyOf(EXIT_CALLS);
+    }
+  }
+
+  /** The bootstrap address, {@code localhost:port}. */
   public String bootstrapServers() {
     return cluster.bootstrapServers();
   }
 
-  /** Creates a topic with one replica and waits until it exists. */
-  public void createTopic(String name, int partitions) {
+  /** Admin-client properties for this broker. */
+  public Properties adminProperties() {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
+    return p;
+  }
+
+  /** Creates a topic with one replica and waits for it. */
+  public void createTopic(String name, int partitions) {
+    try (Admin admin = Admin.create(adminProperties())) {
       admin
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException(
-          "could not create topic " + name + " with " + partitions + " partitions: " + e, e);
+      throw new IllegalStateException("could not create topic " + name + ": " + e, e);
     }
   }
 
@@ -95,13 +127,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * (a group that never existed counts 1 per partition under KEDA's {@code latest} policy).
    */
   public void initGroup(String group, String topic, int partitions) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     for (int i = 0; i < partitions; i++) {
       commits.put(new TopicPartition(topic, i), new OffsetAndMetadata(0));
     }
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = Admin.create(adminProperties())) {
       admin.alterConsumerGroupOffsets(group, commits).all().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(
@@ -109,13 +139,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Stops the broker and deletes its data. */
+  /** A producer of string keys and values that waits for the leader's acknowledgement. */
+  public KafkaProducer<String, String> producer() {
+    Map<String, Object> cfg =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "1",
+            ProducerConfig.LINGER_MS_CONFIG, 0,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new KafkaProducer<>(cfg);
+  }
+
+  /** Fails when Kafka tried to end the JVM since this broker started. */
+  public void assertNoFatalFault() {
+    if (!EXIT_CALLS.isEmpty()) {
+      throw new AssertionError("the embedded broker hit a fatal fault: " + EXIT_CALLS);
+    }
+    if (cluster.fatalFaultHandler().firstException() != null) {
+      throw new AssertionError(
+          "the embedded broker hit a fatal fault", cluster.fatalFaultHandler().firstException());
+    }
+  }
+
+  /** Stops the broker; a second call does nothing. Fails if the broker hit a fatal fault. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       cluster.close();
     } catch (Exception e) {
       throw new IllegalStateException("embedded Kafka broker did not stop cleanly: " + e, e);
     }
+    assertNoFatalFault();
   }
 }

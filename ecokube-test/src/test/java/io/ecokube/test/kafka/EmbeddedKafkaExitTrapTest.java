@@ -1,4 +1,4 @@
-package io.ecokube.kafka.testkit;
+package io.ecokube.test.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,12 +17,12 @@ class EmbeddedKafkaExitTrapTest {
 
   @Test
   void exitAndHaltThrowInsteadOfEndingTheJvm() {
-    EmbeddedKafka.guardExitProcedures();
+    EmbeddedKafkaBroker.guardExitProcedures();
     assertThatThrownBy(() -> Exit.exit(1, "log dir failed"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Kafka asked the JVM to exit with status 1: log dir failed");
     assertThatThrownBy(() -> Exit.halt(2, "fenced")).hasMessageContaining("status 2: fenced");
-    assertThat(EmbeddedKafka.exitCalls())
+    assertThat(EmbeddedKafkaBroker.exitCalls())
         .contains(
             "Kafka asked the JVM to exit with status 1: log dir failed",
             "Kafka asked the JVM to exit with status 2: fenced");
