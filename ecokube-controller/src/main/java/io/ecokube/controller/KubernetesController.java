@@ -239,11 +239,10 @@ public final class KubernetesController implements AutoCloseable {
       b.drivers(n -> List.of());
     } else {
       actuator =
-          leadership.gate(
-              new KubernetesActuator(
-                  client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+          new KubernetesActuator(
+              client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30));
       store = new NodeAnnotationStateStore(client);
-      // Drivers and the state store pass the same gate as the actuator, asked before each call.
+      // One gate, the engine's, asks the Lease before every actuator, driver and store call.
       b.drivers(drivers::chainFor).listener(events).gate(leadership::isLeader);
       b.maintenance(
           3,

@@ -6,6 +6,7 @@ import io.ecokube.api.node.PowerAddress;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.DriverSettings;
 import io.ecokube.api.power.DriverSettingsException;
+import io.ecokube.api.power.ForwardingPowerDriver;
 import io.ecokube.api.power.PowerCapability;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
@@ -240,42 +241,31 @@ public final class DriverRegistry implements AutoCloseable {
    * every call fails at once with a typed error instead of reaching a closed session, which some
    * protocols answer by hanging.
    */
-  private static final class OwnedDriver implements PowerDriver {
+  private static final class OwnedDriver extends ForwardingPowerDriver {
     private final String node;
-    private final PowerDriver d;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     OwnedDriver(String node, PowerDriver d) {
+      super(d);
       this.node = node;
-      this.d = d;
-    }
-
-    @Override
-    public String name() {
-      return d.name();
-    }
-
-    @Override
-    public Set<PowerCapability> capabilities() {
-      return d.capabilities();
     }
 
     @Override
     public void powerOn() throws PowerException {
       open();
-      d.powerOn();
+      super.powerOn();
     }
 
     @Override
     public void powerOff(PowerOffMode mode) throws PowerException {
       open();
-      d.powerOff(mode);
+      super.powerOff(mode);
     }
 
     @Override
     public PowerState readState() throws PowerException {
       open();
-      return d.readState();
+      return super.readState();
     }
 
     private void open() throws PowerException {
@@ -283,7 +273,7 @@ public final class DriverRegistry implements AutoCloseable {
         throw new PowerException(
             PowerException.Kind.UNSUPPORTED,
             node,
-            d.name(),
+            name(),
             "this driver instance was closed by its registry; ask the registry for the node's"
                 + " current chain");
       }
@@ -292,13 +282,13 @@ public final class DriverRegistry implements AutoCloseable {
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        d.close();
+        super.close();
       }
     }
 
     @Override
     public String toString() {
-      return d.toString();
+      return delegate().toString();
     }
   }
 

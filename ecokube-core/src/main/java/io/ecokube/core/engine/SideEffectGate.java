@@ -3,17 +3,15 @@ package io.ecokube.core.engine;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.ClusterActuator;
 import io.ecokube.api.cluster.DrainResult;
-import io.ecokube.api.power.PowerCapability;
+import io.ecokube.api.power.ForwardingPowerDriver;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerException;
 import io.ecokube.api.power.PowerOffMode;
-import io.ecokube.api.power.PowerState;
 import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.state.NodeStateStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,33 +97,21 @@ final class SideEffectGate {
 
   /** Not closeable through the gate: the driver belongs to whoever created it. */
   private PowerDriver driver(String node, PowerDriver d) {
-    return new PowerDriver() {
-      @Override
-      public String name() {
-        return d.name();
-      }
-
-      @Override
-      public Set<PowerCapability> capabilities() {
-        return d.capabilities();
-      }
-
+    return new ForwardingPowerDriver(d) {
       @Override
       public void powerOn() throws PowerException {
         check("power on");
-        d.powerOn();
+        super.powerOn();
       }
 
       @Override
       public void powerOff(PowerOffMode mode) throws PowerException {
         check("power off");
-        d.powerOff(mode);
+        super.powerOff(mode);
       }
 
       @Override
-      public PowerState readState() throws PowerException {
-        return d.readState();
-      }
+      public void close() {}
 
       private void check(String what) throws PowerException {
         if (!isOpen()) {

@@ -1,16 +1,12 @@
-package io.ecokube.test;
+package io.ecokube.api.power;
 
-import io.ecokube.api.power.PowerCapability;
-import io.ecokube.api.power.PowerDriver;
-import io.ecokube.api.power.PowerException;
-import io.ecokube.api.power.PowerOffMode;
-import io.ecokube.api.power.PowerState;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * A driver that hands every call to another; subclasses override the calls they watch or extend
- * (the demo waits for a wake's packet to land before virtual time moves on).
+ * A driver that hands every call to another; subclasses override the calls they watch, gate or
+ * extend (the engine's leadership gate, the registry's closed-driver guard, a demo that waits for a
+ * wake's packet to land).
  */
 public abstract class ForwardingPowerDriver implements PowerDriver {
   private final PowerDriver delegate;
@@ -18,6 +14,11 @@ public abstract class ForwardingPowerDriver implements PowerDriver {
   /** Forwards every call to {@code delegate}. */
   protected ForwardingPowerDriver(PowerDriver delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** The driver calls are handed to. */
+  protected PowerDriver delegate() {
+    return delegate;
   }
 
   @Override
