@@ -73,7 +73,10 @@ public final class EcoKubeCommand implements Runnable {
             System.getenv(),
             new PrintWriter(System.out, true),
             new PrintWriter(System.err, true));
-    if (code != 0 || args.length == 0 || !args[0].equals("run")) {
+    // A 'run' that returns 0 was ended by SIGTERM: the JVM is already shutting down, and
+    // System.exit from here would wait for the shutdown hooks that are waiting for us.
+    boolean stoppedRun = code == 0 && args.length > 0 && args[0].equals("run");
+    if (!stoppedRun) {
       System.exit(code);
     }
   }

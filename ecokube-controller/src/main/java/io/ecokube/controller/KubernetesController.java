@@ -366,13 +366,16 @@ public final class KubernetesController implements AutoCloseable {
       ledgerStore.restore(ledger);
     } catch (ActuatorException e) {
       LOG.error(
-          "stored energy totals cannot be read: {}; accounting starts afresh", e.getMessage());
+          "stored energy totals cannot be read: {}; this run's totals are not saved, so they"
+              + " cannot overwrite the stored ones",
+          e.getMessage());
     }
   }
 
   /** At most once per reconcile period: the totals survive a restart or a failover. */
   private void saveLedger() {
     try {
+      // False only after a failed restore, which said so once.
       ledgerStore.save(ledger);
     } catch (ActuatorException e) {
       LOG.error("energy totals not saved: {}", e.getMessage());

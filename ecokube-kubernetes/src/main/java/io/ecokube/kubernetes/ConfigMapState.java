@@ -21,6 +21,7 @@ public final class ConfigMapState {
   private final String namespace;
   private final String name;
   private String resourceVersion;
+  private Map<String, String> known = Map.of();
 
   /** State in ConfigMap {@code namespace/name}, created on the first write. */
   public ConfigMapState(ApiClient client, String namespace, String name) {
@@ -34,10 +35,12 @@ public final class ConfigMapState {
     try {
       V1ConfigMap cm = core.readNamespacedConfigMap(name, namespace).execute();
       resourceVersion = cm.getMetadata().getResourceVersion();
-      return Optional.of(cm.getData() == null ? Map.of() : Map.copyOf(cm.getData()));
+      known = cm.getData() == null ? Map.of() : Map.copyOf(cm.getData());
+      return Optional.of(known);
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         resourceVersion = null;
+        known = Map.of();
         return Optional.empty();
       }
       throw ApiErrors.actuator("reading ConfigMap " + where(), e);
@@ -68,6 +71,7 @@ public final class ConfigMapState {
               ? core.createNamespacedConfigMap(namespace, cm).execute()
               : core.replaceNamespacedConfigMap(name, namespace, cm).execute();
       resourceVersion = written.getMetadata().getResourceVersion();
+      known = Map.copyOf(data);
     } catch (ApiException e) {
       if (e.getCode() == 409) {
         throw new StateConflictException(
@@ -78,6 +82,14 @@ public final class ConfigMapState {
       }
       throw ApiErrors.actuator("writing ConfigMap " + where(), e);
     }
+  }
+
+  /**
+   * The data as last read or written by this instance, so a writer can change some keys without
+   * reading the ConfigMap again (a change by anyone else meanwhile fails the write as a conflict).
+   */
+  public synchronized Map<String, String> known() {
+    return known;
   }
 
   private String where() {

@@ -43,4 +43,16 @@ class ConfigMapStateIT {
     a.save(Map.of("k", "a3"));
     assertThat(b.load()).contains(Map.of("k", "a3"));
   }
+
+  @Test
+  void aWriterKnowsWhatItLastReadOrWrote() throws Exception {
+    ConfigMapState a = new ConfigMapState(api.client, "ecokube", "ecokube-state");
+    assertThat(a.known()).isEmpty();
+    a.load();
+    a.save(Map.of("budget.spent", "3.5"));
+    assertThat(a.known()).containsExactly(Map.entry("budget.spent", "3.5"));
+    ConfigMapState b = new ConfigMapState(api.client, "ecokube", "ecokube-state");
+    b.load();
+    assertThat(b.known()).containsExactly(Map.entry("budget.spent", "3.5"));
+  }
 }

@@ -24,6 +24,7 @@ public final class LedgerStore {
   private static final String PREFIX = "ledger.";
 
   private final ConfigMapState state;
+  private volatile boolean read;
 
   /** Totals kept in {@code state}. */
   public LedgerStore(ConfigMapState state) {
@@ -39,6 +40,7 @@ public final class LedgerStore {
    */
   public boolean restore(EnergyLedger ledger) throws ActuatorException {
     Optional<Map<String, String>> stored = state.load();
+    read = true;
     if (stored.isEmpty() || !stored.get().containsKey(PREFIX + "since")) {
       return false;
     }
@@ -58,12 +60,21 @@ public final class LedgerStore {
     }
   }
 
-  /** Writes the ledger's cumulative totals now. */
-  public void save(EnergyLedger ledger) throws ActuatorException {
-    Map<String, String> data = new LinkedHashMap<>();
-    state.load().ifPresent(data::putAll);
+  /**
+   * Writes the ledger's cumulative totals now, over the data last read or written (no read per
+   * save). Until {@link #restore} has read the stored totals nothing is written: this ledger's
+   * count alone would overwrite the totals of every earlier run.
+   *
+   * @return whether the totals were written
+   */
+  public boolean save(EnergyLedger ledger) throws ActuatorException {
+    if (!read) {
+      return false;
+    }
+    Map<String, String> data = new LinkedHashMap<>(state.known());
     data.putAll(encode(ledger.checkpoint()));
     state.save(data);
+    return true;
   }
 
   static Map<String, String> encode(LedgerCheckpoint c) {

@@ -3,8 +3,12 @@ package io.ecokube.controller.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.ecokube.api.time.ManualClock;
+import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.energy.EnergyTotals;
 import io.ecokube.core.energy.LedgerCheckpoint;
+import io.ecokube.kubernetes.ConfigMapState;
+import io.kubernetes.client.util.ClientBuilder;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,5 +44,15 @@ class LedgerStoreTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> LedgerStore.decode(data))
         .withMessage("ledger.actual.cost is '-1', not a number >= 0");
+  }
+
+  @Test
+  void nothingIsWrittenBeforeTheStoredTotalsWereRead() throws Exception {
+    // No API server behind this address: a save that tried to write would fail, not return.
+    ConfigMapState unreachable =
+        new ConfigMapState(
+            new ClientBuilder().setBasePath("http://127.0.0.1:9").build(), "ecokube", "state");
+    EnergyLedger ledger = EnergyLedger.builder(new ManualClock()).build();
+    assertThat(new LedgerStore(unreachable).save(ledger)).isFalse();
   }
 }
