@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,33 +22,34 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocsTest {
   private static final Path DOC = Path.of("../docs/configuration.md");
 
-  /** Where each section's set of allowed keys sits in the document. */
-  private static final Map<String, Map<Class<?>, String>> SECTIONS =
-      Map.ofEntries(
-          Map.entry("", Map.of(ConfigLoader.class, "TOP")),
-          Map.entry("pools.X.", Map.of(PolicySection.class, "POOL")),
-          Map.entry("engine.", Map.of(PolicySection.class, "ENGINE")),
-          Map.entry("engine.budget.", Map.of(PolicySection.class, "BUDGET")),
-          Map.entry("engine.green.", Map.of(PolicySection.class, "GREEN")),
-          Map.entry("engine.carbon.", Map.of(PolicySection.class, "CARBON")),
-          Map.entry("engine.carbon.deferrable[i].", Map.of(PolicySection.class, "DEFERRABLE")),
-          Map.entry("accounting.", Map.of(AccountingSection.class, "ACCOUNTING")),
-          Map.entry("demand.", Map.of(DemandSection.class, "DEMAND")),
-          Map.entry("demand.kafka.", Map.of(DemandSection.class, "KAFKA")),
-          Map.entry("demand.kafka.sasl.", Map.of(DemandSection.class, "SASL")),
-          Map.entry("demand.kafka.workloads[i].", Map.of(DemandSection.class, "WORKLOAD")),
-          Map.entry("nodes[i].", Map.of(NodesSection.class, "NODE")),
-          Map.entry("nodes[i].power.", Map.of(NodesSection.class, "POWER")),
-          Map.entry("nodes[i].power.drivers[i].", Map.of(NodesSection.class, "DRIVER")));
+  /** Where one section's set of allowed keys sits in the document. */
+  private record Section(String prefix, Class<?> owner, String field) {}
+
+  private static final List<Section> SECTIONS =
+      List.of(
+          new Section("", ConfigLoader.class, "TOP"),
+          new Section("pools.X.", PolicySection.class, "POOL"),
+          new Section("engine.", PolicySection.class, "ENGINE"),
+          new Section("engine.budget.", PolicySection.class, "BUDGET"),
+          new Section("engine.green.", PolicySection.class, "GREEN"),
+          new Section("engine.carbon.", PolicySection.class, "CARBON"),
+          new Section("engine.carbon.deferrable[i].", PolicySection.class, "DEFERRABLE"),
+          new Section("accounting.", AccountingSection.class, "ACCOUNTING"),
+          new Section("demand.", DemandSection.class, "DEMAND"),
+          new Section("demand.kafka.", DemandSection.class, "KAFKA"),
+          new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
+          new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("nodes[i].", NodesSection.class, "NODE"),
+          new Section("nodes[i].power.", NodesSection.class, "POWER"),
+          new Section("nodes[i].power.drivers[i].", NodesSection.class, "DRIVER"));
 
   @Test
   void everyAcceptedKeyHasARowAndEveryRowIsAccepted() throws Exception {
     Set<String> documented = documentedKeys();
     List<String> accepted = new ArrayList<>();
-    for (Map.Entry<String, Map<Class<?>, String>> s : SECTIONS.entrySet()) {
-      Map.Entry<Class<?>, String> field = s.getValue().entrySet().iterator().next();
-      for (String key : keys(field.getKey(), field.getValue())) {
-        accepted.add(s.getKey() + key);
+    for (Section section : SECTIONS) {
+      for (String key : keys(section.owner(), section.field())) {
+        accepted.add(section.prefix() + key);
       }
     }
     assertThat(documented).as("rows of docs/configuration.md").containsAll(accepted);
@@ -57,9 +57,9 @@ class ConfigurationDocsTest {
     for (String row : documented) {
       boolean known =
           accepted.contains(row)
-              || SECTIONS.containsKey(row + ".")
-              || SECTIONS.keySet().stream()
-                  .anyMatch(p -> p.endsWith("[i].") && p.equals(row + "[i]."))
+              || SECTIONS.stream()
+                  .map(Section::prefix)
+                  .anyMatch(p -> p.equals(row + ".") || p.equals(row + "[i]."))
               || row.equals("pools.X");
       if (!known) {
         unknown.add(row);
