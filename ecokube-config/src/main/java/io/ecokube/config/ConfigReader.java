@@ -1,6 +1,7 @@
 package io.ecokube.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecokube.api.secret.SecretRef;
 import io.ecokube.api.text.Suggestions;
 import java.time.Duration;
 import java.util.Iterator;
@@ -188,6 +189,26 @@ abstract class ConfigReader {
     }
     error(path + "." + field, "'" + s + "' is not a boolean; use true or false");
     return dflt;
+  }
+
+  /**
+   * The secret reference at {@code path}, or a problem that never repeats the value: a value that
+   * is not a reference with one of {@code schemes} is taken for a pasted secret.
+   */
+  Optional<SecretRef> secretReference(String path, String value, Set<String> schemes) {
+    try {
+      SecretRef ref = SecretRef.parse(value);
+      if (schemes.contains(ref.scheme())) {
+        return Optional.of(ref);
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below, without the value
+    }
+    error(
+        path,
+        "looks like an inline secret (value not shown); write a reference instead: "
+            + "file:/path/to/secret or env:VARIABLE_NAME");
+    return Optional.empty();
   }
 
   /** A required CPU (millis) or memory (bytes) quantity in Kubernetes notation. */

@@ -121,27 +121,11 @@ final class DemandSection extends ConfigReader {
       error(path + ".username", "is required");
     }
     Optional<String> password = text(n, path, "password");
-    SecretRef ref = null;
-    if (password.isEmpty()) {
-      if (!n.has("password")) {
-        error(path + ".password", "is required: a reference such as file:/etc/ecokube/kafka-pass");
-      }
-    } else {
-      try {
-        ref = SecretRef.parse(password.get());
-        if (!secretSchemes.contains(ref.scheme())) {
-          ref = null;
-        }
-      } catch (IllegalArgumentException e) {
-        ref = null;
-      }
-      if (ref == null) {
-        error(
-            path + ".password",
-            "looks like an inline secret (value not shown); write a reference instead: "
-                + "file:/path/to/secret or env:VARIABLE_NAME");
-      }
+    if (password.isEmpty() && !n.has("password")) {
+      error(path + ".password", "is required: a reference such as file:/etc/ecokube/kafka-pass");
     }
+    SecretRef ref =
+        password.flatMap(p -> secretReference(path + ".password", p, secretSchemes)).orElse(null);
     if (user.isEmpty() || ref == null || !SASL_MECHANISMS.contains(mechanism)) {
       return Optional.empty();
     }

@@ -9,7 +9,6 @@ import io.ecokube.api.node.Resources;
 import io.ecokube.api.node.Taint;
 import io.ecokube.api.node.TaintEffect;
 import io.ecokube.api.power.PowerCapability;
-import io.ecokube.api.secret.SecretRef;
 import io.ecokube.core.driver.DriverConfigException;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.driver.PowerIdentity;
@@ -52,7 +51,7 @@ final class NodesSection extends ConfigReader {
           "PreferNoSchedule", TaintEffect.PREFER_NO_SCHEDULE,
           "NoExecute", TaintEffect.NO_EXECUTE);
   private static final List<String> SECRET_WORDS =
-      List.of("password", "passphrase", "token", "secret");
+      List.of("password", "passwd", "passphrase", "token", "secret");
   private static final Pattern NODE_NAME =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final int DEFAULT_PODS = 110;
@@ -213,11 +212,8 @@ final class NodesSection extends ConfigReader {
       int beforeSettings = errorCount();
       Map<String, String> settings = stringMap(d.get("settings"), dp + ".settings");
       for (Map.Entry<String, String> s : settings.entrySet()) {
-        if (isSecretKey(s.getKey()) && !isReference(s.getValue())) {
-          error(
-              dp + ".settings." + s.getKey(),
-              "looks like an inline secret (value not shown); write a reference instead: "
-                  + "file:/path/to/secret or env:VARIABLE_NAME");
+        if (isSecretKey(s.getKey())) {
+          secretReference(dp + ".settings." + s.getKey(), s.getValue(), secretSchemes);
         }
       }
       chain.add(new DriverSpec(name.get(), settings));
@@ -344,13 +340,5 @@ final class NodesSection extends ConfigReader {
   private boolean isSecretKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return SECRET_WORDS.stream().anyMatch(k::contains);
-  }
-
-  private boolean isReference(String value) {
-    try {
-      return secretSchemes.contains(SecretRef.parse(value).scheme());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

@@ -189,6 +189,15 @@ class ConfigLoaderTest {
                     + " not shown); write a reference instead: file:/path/to/secret or"
                     + " env:VARIABLE_NAME")),
         Arguments.of(
+            "a key spelled passwd is a secret too",
+            "nodes:\n  - name: n1\n    allocatable: {cpu: \"2\", memory: 4Gi}\n    power:\n"
+                + "      drivers:\n        - driver: mac-test\n"
+                + "          settings: {mac: \"aa:bb:cc:dd:ee:ff\", passwd: hunter2}\n",
+            List.of(
+                "nodes[0].power.drivers[0].settings.passwd: looks like an inline secret (value"
+                    + " not shown); write a reference instead: file:/path/to/secret or"
+                    + " env:VARIABLE_NAME")),
+        Arguments.of(
             "secret with an unknown scheme counts as inline",
             "nodes:\n  - name: n1\n    allocatable: {cpu: \"2\", memory: 4Gi}\n    power:\n"
                 + "      drivers:\n        - driver: mac-test\n"
