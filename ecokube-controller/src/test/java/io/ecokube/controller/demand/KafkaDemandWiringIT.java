@@ -14,21 +14,16 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.KafkaDemand;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.kafka.lag.KafkaLagSettings;
-import io.ecokube.test.kafka.EmbeddedKafkaBroker;
+import io.ecokube.test.kafka.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The config's {@code demand.kafka} section, loaded by the real loader, drives a real KRaft
@@ -37,18 +32,12 @@ import org.junit.jupiter.api.Test;
 class KafkaDemandWiringIT {
   private static final WorkloadRef TRANSCODER =
       new WorkloadRef("video", "Deployment", "transcoder");
-  private static EmbeddedKafkaBroker broker;
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
-    broker.createTopic("uploads", 10);
-    broker.initGroup("transcoders", "uploads", 10);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
+  static void createTopic() {
+    KAFKA.broker().createTopic("uploads", 10);
+    KAFKA.broker().initGroup("transcoders", "uploads", 10);
   }
 
   private static KafkaDemand section(String extra) {
@@ -66,7 +55,7 @@ class KafkaDemandWiringIT {
                 maxReplicas: 8
                 pod: {cpu: "2", memory: 4Gi}
         """
-            .replace("BOOTSTRAP", broker.bootstrapServers())
+            .replace("BOOTSTRAP", KAFKA.broker().bootstrapServers())
             .replace("EXTRA", extra);
     try (DriverRegistry none = DriverRegistry.builder().build()) {
       return ConfigLoader.using(none, Set.of("file", "env", "mem"))
@@ -98,7 +87,7 @@ class KafkaDemandWiringIT {
             Clock.system(),
             Optional.of(scaler),
             d -> {})) {
-      produce(30);
+      KAFKA.produce("uploads", 0, 30);
       // 30 records, 5 per replica: 6 replicas of 2 CPUs each, before any pod exists.
       await()
           .atMost(Duration.ofSeconds(30))
@@ -131,18 +120,5 @@ class KafkaDemandWiringIT {
                 + " username=\"ecokube\" password=\"pa\\\"ss\";");
     assertThat(settings.toString()).doesNotContain("pa\"ss").doesNotContain("ScramLoginModule");
     assertThat(settings.targets()).hasSize(1);
-  }
-
-  private static void produce(int count) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>("uploads", i % 10, "k" + i, "video-" + i));
-      }
-      producer.flush();
-    }
   }
 }

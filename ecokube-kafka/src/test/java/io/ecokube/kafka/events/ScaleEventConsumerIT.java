@@ -9,7 +9,7 @@ import io.ecokube.api.demand.DeduplicatingScaleEventHandler;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventDecoder;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
-import io.ecokube.test.kafka.EmbeddedKafkaBroker;
+import io.ecokube.test.kafka.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,44 +20,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The scale-event consumer against a real KRaft broker, one per class. */
 class ScaleEventConsumerIT {
-  static EmbeddedKafkaBroker kafka;
-  static KafkaProducer<String, String> producer;
-  static Admin admin;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafkaBroker.start();
-    producer = kafka.producer();
-    admin = Admin.create(kafka.adminProperties());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (producer != null) {
-      producer.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   static String event(String type, String workload, int pods, String task) {
     return new String(
@@ -71,12 +46,13 @@ class ScaleEventConsumerIT {
   }
 
   static void send(String topic, String value) throws Exception {
-    producer.send(new ProducerRecord<>(topic, 0, null, value)).get(30, TimeUnit.SECONDS);
+    KAFKA.producer().send(new ProducerRecord<>(topic, 0, null, value)).get(30, TimeUnit.SECONDS);
   }
 
   static Long committed(String group, String topic) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> m =
-        admin
+        KAFKA
+            .admin()
             .listConsumerGroupOffsets(group)
             .partitionsToOffsetAndMetadata()
             .get(30, TimeUnit.SECONDS);
@@ -85,15 +61,16 @@ class ScaleEventConsumerIT {
   }
 
   static ScaleEventConsumerSettings.Builder settings(String topic) {
-    return ScaleEventConsumerSettings.builder(kafka.bootstrapServers(), topic, topic + "-g")
+    return ScaleEventConsumerSettings.builder(
+            KAFKA.broker().bootstrapServers(), topic, topic + "-g")
         .pollTimeout(Duration.ofMillis(100))
         .retryBackoff(Duration.ofMillis(100));
   }
 
   @Test
   void acceptsGoodEventsOnceAndDeadLettersBadOnes() throws Exception {
-    kafka.createTopic("events", 1);
-    kafka.createTopic("events-dlt", 1);
+    KAFKA.broker().createTopic("events", 1);
+    KAFKA.broker().createTopic("events-dlt", 1);
     send("events", event("scale_up", "eco-worker", 3, "t-1"));
     send("events", event("scale_up", "eco-worker", 3, "t-1"));
     send("events", "{\"type\": \"scale_up\", \"workload\": ");
@@ -139,7 +116,7 @@ class ScaleEventConsumerIT {
 
   @Test
   void commitsOnlyAfterTheHandlerReturned() throws Exception {
-    kafka.createTopic("slow", 1);
+    KAFKA.broker().createTopic("slow", 1);
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (ScaleEventConsumer consumer =
@@ -167,7 +144,7 @@ class ScaleEventConsumerIT {
 
   @Test
   void aHandlerThatThrowsGetsTheSameEventAgain() throws Exception {
-    kafka.createTopic("flaky", 1);
+    KAFKA.broker().createTopic("flaky", 1);
     AtomicInteger calls = new AtomicInteger();
     List<String> tasks = new CopyOnWriteArrayList<>();
     try (ScaleEventConsumer consumer =
@@ -193,8 +170,8 @@ class ScaleEventConsumerIT {
 
   @Test
   void aHandlerThatKeepsFailingIsDeadLetteredAndTheStreamMovesOn() throws Exception {
-    kafka.createTopic("poison", 1);
-    kafka.createTopic("poison-dlt", 1);
+    KAFKA.broker().createTopic("poison", 1);
+    KAFKA.broker().createTopic("poison-dlt", 1);
     List<String> accepted = new CopyOnWriteArrayList<>();
     try (ScaleEventConsumer consumer =
         ScaleEventConsumer.start(
@@ -221,7 +198,7 @@ class ScaleEventConsumerIT {
 
   @Test
   void aMissingDeadLetterTopicFailsTheStartAndSaysSo() {
-    kafka.createTopic("has-no-dlt", 1);
+    KAFKA.broker().createTopic("has-no-dlt", 1);
     assertThatThrownBy(
             () ->
                 ScaleEventConsumer.start(
@@ -234,8 +211,8 @@ class ScaleEventConsumerIT {
 
   @Test
   void theOttoscalerShapeDuplicateKeysAndTrailingDataAndTheSharedDedup() throws Exception {
-    kafka.createTopic("otto", 1);
-    kafka.createTopic("otto-dlt", 1);
+    KAFKA.broker().createTopic("otto", 1);
+    KAFKA.broker().createTopic("otto-dlt", 1);
     send("otto", "{\"type\":\"scale_up\",\"pod_count\":3,\"task_id\":\"task-123\"}");
     send("otto", "{\"type\":\"scale_up\",\"pod_count\":3,\"pod_count\":30,\"task_id\":\"t-d\"}");
     send("otto", "{\"type\":\"scale_up\",\"pod_count\":1,\"task_id\":\"t-t\"} {}");
@@ -278,7 +255,7 @@ class ScaleEventConsumerIT {
 
   @Test
   void withoutADeadLetterTopicBadRecordsAreKeptLocallyAndTheStreamMovesOn() throws Exception {
-    kafka.createTopic("nodlt", 1);
+    KAFKA.broker().createTopic("nodlt", 1);
     send("nodlt", "{\"type\":\"scale_up\",\"podCount\":1}");
     send("nodlt", event("scale_up", "eco-worker", 1, "after-bad"));
     DeadLetterLog log = new DeadLetterLog(10, io.ecokube.api.time.Clock.system());
@@ -311,7 +288,7 @@ class ScaleEventConsumerIT {
 
   static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
     Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<String, String>> out = new ArrayList<>();

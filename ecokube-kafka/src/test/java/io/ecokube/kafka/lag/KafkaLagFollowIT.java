@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.PartitionLag;
 import io.ecokube.api.time.Clock;
-import io.ecokube.test.kafka.EmbeddedKafkaBroker;
+import io.ecokube.test.kafka.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,63 +14,23 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link BacklogPoller#forKafka}: the end offsets followed by a group-less consumer, the committed
  * offsets polled, against a real KRaft broker.
  */
 class KafkaLagFollowIT {
-  static EmbeddedKafkaBroker kafka;
-  static KafkaProducer<String, String> producer;
-  static Admin admin;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafkaBroker.start();
-    producer = kafka.producer();
-    admin = Admin.create(kafka.adminProperties());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (producer != null) {
-      producer.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   static KafkaLagSource source(
       String topic, String group, UnaryOperator<KafkaLagSettings.Builder> s) {
     return KafkaLagSource.create(
-        s.apply(KafkaLagSettings.builder(kafka.bootstrapServers()).target(topic, group)).build(),
+        s.apply(KafkaLagSettings.builder(KAFKA.broker().bootstrapServers()).target(topic, group))
+            .build(),
         Clock.system());
-  }
-
-  static void produce(String topic, int partition, int count) throws Exception {
-    for (int i = 0; i < count; i++) {
-      producer.send(new ProducerRecord<>(topic, partition, "k", "v" + i));
-    }
-    producer.flush();
-  }
-
-  static void commit(String group, String topic, Map<Integer, Long> offsets) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
-    offsets.forEach((p, o) -> m.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
-    admin.alterConsumerGroupOffsets(group, m).all().get(30, TimeUnit.SECONDS);
   }
 
   static BacklogReading latest(BacklogPoller poller) {
@@ -81,8 +41,8 @@ class KafkaLagFollowIT {
 
   @Test
   void aProducedRecordReachesTheListenerWithoutAPollOrAnAdminRequest() throws Exception {
-    kafka.createTopic("follow", 4);
-    commit("follow-g", "follow", Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L));
+    KAFKA.broker().createTopic("follow", 4);
+    KAFKA.commit("follow-g", "follow", Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L));
     List<BacklogReading> seen = new CopyOnWriteArrayList<>();
     // The next poll is 30 s away: only the follower can show the produce in time.
     KafkaLagSource src = source("follow", "follow-g", b -> b.pollInterval(Duration.ofSeconds(30)));
@@ -96,11 +56,11 @@ class KafkaLagFollowIT {
       long requests = src.adminRequests();
       long polls = src.polls();
 
-      produce("follow", 1, 3);
+      KAFKA.produce("follow", 1, 3);
       await()
           .atMost(Duration.ofSeconds(2))
           .untilAsserted(() -> assertThat(latest(poller).totalLag()).isEqualTo(3));
-      produce("follow", 3, 2);
+      KAFKA.produce("follow", 3, 2);
       await()
           .atMost(Duration.ofSeconds(2))
           .untilAsserted(() -> assertThat(latest(poller).totalLag()).isEqualTo(5));
@@ -119,13 +79,13 @@ class KafkaLagFollowIT {
 
   @Test
   void aSteadyBacklogCostsOneAdminRequestPerPollAndAtMostOnePerSecond() throws Exception {
-    kafka.createTopic("steady", 10);
+    KAFKA.broker().createTopic("steady", 10);
     Map<Integer, Long> commits = new HashMap<>();
     for (int p = 0; p < 10; p++) {
-      produce("steady", p, 5);
+      KAFKA.produce("steady", p, 5);
       commits.put(p, 2L);
     }
-    commit("steady-g", "steady", commits);
+    KAFKA.commit("steady-g", "steady", commits);
     KafkaLagSource src = source("steady", "steady-g", b -> b);
     List<BacklogReading> seen = new CopyOnWriteArrayList<>();
     try (BacklogPoller poller =
@@ -163,17 +123,17 @@ class KafkaLagFollowIT {
 
   @Test
   void commitsAreSeenByTheNextPoll() throws Exception {
-    kafka.createTopic("consumed", 2);
-    produce("consumed", 0, 8);
-    produce("consumed", 1, 4);
-    commit("consumed-g", "consumed", Map.of(0, 0L, 1, 0L));
+    KAFKA.broker().createTopic("consumed", 2);
+    KAFKA.produce("consumed", 0, 8);
+    KAFKA.produce("consumed", 1, 4);
+    KAFKA.commit("consumed-g", "consumed", Map.of(0, 0L, 1, 0L));
     KafkaLagSource src =
         source("consumed", "consumed-g", b -> b.pollInterval(Duration.ofMillis(200)));
     try (BacklogPoller poller = BacklogPoller.forKafka("consumed", src, readings -> {})) {
       await()
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(() -> assertThat(latest(poller).totalLag()).isEqualTo(12));
-      commit("consumed-g", "consumed", Map.of(0, 6L, 1, 4L));
+      KAFKA.commit("consumed-g", "consumed", Map.of(0, 6L, 1, 4L));
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
@@ -187,9 +147,9 @@ class KafkaLagFollowIT {
 
   @Test
   void persistentLagStaysExcludedUntilTheCommitMovesWhateverIsProduced() throws Exception {
-    kafka.createTopic("stuck", 1);
-    produce("stuck", 0, 10);
-    commit("stuck-g", "stuck", Map.of(0, 4L));
+    KAFKA.broker().createTopic("stuck", 1);
+    KAFKA.produce("stuck", 0, 10);
+    KAFKA.commit("stuck-g", "stuck", Map.of(0, 4L));
     KafkaLagSource src =
         source(
             "stuck",
@@ -201,13 +161,13 @@ class KafkaLagFollowIT {
           .atMost(Duration.ofSeconds(15))
           .until(() -> src.polls() >= 2 && src.followsEndOffsets());
       assertThat(latest(poller).totalLag()).isZero();
-      produce("stuck", 0, 5);
+      KAFKA.produce("stuck", 0, 5);
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> assertThat(latest(poller).partitions().get(0).logEndOffset()).isEqualTo(15));
       assertThat(latest(poller).totalLag()).as("still stuck at 4").isZero();
-      commit("stuck-g", "stuck", Map.of(0, 9L));
+      KAFKA.commit("stuck-g", "stuck", Map.of(0, 9L));
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(latest(poller).totalLag()).isEqualTo(6));
@@ -216,17 +176,18 @@ class KafkaLagFollowIT {
 
   @Test
   void partitionsAddedWhileFollowingCountWithinAPollOrTwo() throws Exception {
-    kafka.createTopic("widen", 2);
-    commit("widen-g", "widen", Map.of(0, 0L, 1, 0L));
+    KAFKA.broker().createTopic("widen", 2);
+    KAFKA.commit("widen-g", "widen", Map.of(0, 0L, 1, 0L));
     KafkaLagSource src = source("widen", "widen-g", b -> b);
     try (BacklogPoller poller = BacklogPoller.forKafka("widen", src, readings -> {})) {
       await().atMost(Duration.ofSeconds(15)).until(src::followsEndOffsets);
-      admin
+      KAFKA
+          .admin()
           .createPartitions(Map.of("widen", NewPartitions.increaseTo(5)))
           .all()
           .get(30, TimeUnit.SECONDS);
       for (int p = 0; p < 5; p++) {
-        produce("widen", p, 2);
+        KAFKA.produce("widen", p, 2);
       }
       await()
           .atMost(Duration.ofSeconds(15))
@@ -243,14 +204,14 @@ class KafkaLagFollowIT {
 
   @Test
   void aTopicDeletedWhileFollowedIsStaleNeverZero() throws Exception {
-    kafka.createTopic("vanish", 2);
-    produce("vanish", 0, 5);
-    commit("vanish-g", "vanish", Map.of(0, 0L, 1, 0L));
+    KAFKA.broker().createTopic("vanish", 2);
+    KAFKA.produce("vanish", 0, 5);
+    KAFKA.commit("vanish-g", "vanish", Map.of(0, 0L, 1, 0L));
     KafkaLagSource src = source("vanish", "vanish-g", b -> b);
     try (BacklogPoller poller = BacklogPoller.forKafka("vanish", src, readings -> {})) {
       await().atMost(Duration.ofSeconds(15)).until(src::followsEndOffsets);
       assertThat(latest(poller).totalLag()).isEqualTo(5);
-      admin.deleteTopics(List.of("vanish")).all().get(30, TimeUnit.SECONDS);
+      KAFKA.admin().deleteTopics(List.of("vanish")).all().get(30, TimeUnit.SECONDS);
       await()
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(
@@ -259,7 +220,7 @@ class KafkaLagFollowIT {
                 assertThat(r.stale()).isTrue();
                 assertThat(r.staleReason().orElseThrow())
                     .contains("topic vanish does not exist")
-                    .contains(kafka.bootstrapServers());
+                    .contains(KAFKA.broker().bootstrapServers());
                 assertThat(r.partitions()).isEmpty();
                 assertThat(r.totalLag()).isZero();
               });
@@ -268,8 +229,8 @@ class KafkaLagFollowIT {
 
   @Test
   void anUnknownGroupStaysStaleButCountsWhatIsProducedByThePolicy() throws Exception {
-    kafka.createTopic("fresh", 3);
-    produce("fresh", 0, 4);
+    KAFKA.broker().createTopic("fresh", 3);
+    KAFKA.produce("fresh", 0, 4);
     KafkaLagSource src =
         source("fresh", "nobody", b -> b.offsetResetPolicy(OffsetResetPolicy.EARLIEST));
     try (BacklogPoller poller = BacklogPoller.forKafka("fresh", src, readings -> {})) {
@@ -280,7 +241,7 @@ class KafkaLagFollowIT {
       assertThat(r.staleReason())
           .hasValueSatisfying(s -> assertThat(s).contains("nobody does not exist yet"));
       assertThat(r.totalLag()).as("earliest: the whole log").isEqualTo(4);
-      produce("fresh", 2, 3);
+      KAFKA.produce("fresh", 2, 3);
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(latest(poller).totalLag()).isEqualTo(7));

@@ -8,82 +8,42 @@ import io.ecokube.api.demand.BacklogReading;
 import io.ecokube.api.demand.PartitionLag;
 import io.ecokube.api.forecast.TimeSeries;
 import io.ecokube.api.time.ManualClock;
-import io.ecokube.test.kafka.EmbeddedKafkaBroker;
+import io.ecokube.test.kafka.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lag source against a real KRaft broker, one per class. */
 class KafkaLagSourceIT {
-  static EmbeddedKafkaBroker kafka;
-  static KafkaProducer<String, String> producer;
-  static Admin admin;
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   final ManualClock clock = new ManualClock();
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafkaBroker.start();
-    producer = kafka.producer();
-    admin = Admin.create(kafka.adminProperties());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (producer != null) {
-      producer.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   KafkaLagSource source(String topic, String group, UnaryOperator<KafkaLagSettings.Builder> s) {
     return KafkaLagSource.create(
-        s.apply(KafkaLagSettings.builder(kafka.bootstrapServers()).target(topic, group)).build(),
+        s.apply(KafkaLagSettings.builder(KAFKA.broker().bootstrapServers()).target(topic, group))
+            .build(),
         clock);
-  }
-
-  static void produce(String topic, int partition, int count) throws Exception {
-    for (int i = 0; i < count; i++) {
-      producer.send(new ProducerRecord<>(topic, partition, "k", "v" + i));
-    }
-    producer.flush();
-  }
-
-  static void commit(String group, String topic, Map<Integer, Long> offsets) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
-    offsets.forEach((p, o) -> m.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
-    admin.alterConsumerGroupOffsets(group, m).all().get(30, TimeUnit.SECONDS);
   }
 
   /** p0: 10 records, committed 4; p1: 5, committed 5; p2: empty, p3: 7, never committed. */
   static void handComputedTopic(String topic, String group) throws Exception {
-    kafka.createTopic(topic, 4);
-    produce(topic, 0, 10);
-    produce(topic, 1, 5);
-    produce(topic, 3, 7);
-    commit(group, topic, Map.of(0, 4L, 1, 5L));
+    KAFKA.broker().createTopic(topic, 4);
+    KAFKA.produce(topic, 0, 10);
+    KAFKA.produce(topic, 1, 5);
+    KAFKA.produce(topic, 3, 7);
+    KAFKA.commit(group, topic, Map.of(0, 4L, 1, 5L));
   }
 
   @Test
@@ -108,18 +68,20 @@ class KafkaLagSourceIT {
 
       assertThat(persistent.read().get(0).totalLag()).isEqualTo(8);
       assertThat(persistent.read().get(0).totalLag()).as("p0 did not move").isEqualTo(2);
-      commit("hand-g", "hand", Map.of(0, 8L));
+      KAFKA.commit("hand-g", "hand", Map.of(0, 8L));
       assertThat(persistent.read().get(0).totalLag()).as("p0 moved to 8").isEqualTo(2 + 1 + 1);
     }
   }
 
   @Test
   void followsAGroupThatConsumesAndCommits300RecordsOver10Partitions() throws Exception {
-    kafka.createTopic("uploads", 10);
+    KAFKA.broker().createTopic("uploads", 10);
     for (int i = 0; i < 300; i++) {
-      producer.send(new ProducerRecord<>("uploads", i % 10, "upload-" + i, "video-" + i + ".mp4"));
+      KAFKA
+          .producer()
+          .send(new ProducerRecord<>("uploads", i % 10, "upload-" + i, "video-" + i + ".mp4"));
     }
-    producer.flush();
+    KAFKA.producer().flush();
     try (KafkaLagSource src = source("uploads", "workers", b -> b)) {
       BacklogReading before = src.read().get(0);
       assertThat(before.staleReason())
@@ -128,7 +90,7 @@ class KafkaLagSourceIT {
       assertThat(before.producedRecords()).isEqualTo(300);
 
       Properties c = new Properties();
-      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
       c.put(ConsumerConfig.GROUP_ID_CONFIG, "workers");
       c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -158,15 +120,15 @@ class KafkaLagSourceIT {
       assertThat(after.totalLag()).isZero();
       assertThat(after.partitions()).allSatisfy(p -> assertThat(p.committedOffset()).hasValue(30));
 
-      produce("uploads", 7, 50);
+      KAFKA.produce("uploads", 7, 50);
       assertThat(src.read().get(0).totalLag()).isEqualTo(50);
     }
   }
 
   @Test
   void countsPartitionsAddedWhileRunningFromTheNextPoll() throws Exception {
-    kafka.createTopic("grow", 3);
-    commit("grow-g", "grow", Map.of(0, 0L, 1, 0L, 2, 0L));
+    KAFKA.broker().createTopic("grow", 3);
+    KAFKA.commit("grow-g", "grow", Map.of(0, 0L, 1, 0L, 2, 0L));
     List<BacklogReading> seen = new CopyOnWriteArrayList<>();
     try (BacklogPoller poller =
         new BacklogPoller(
@@ -177,12 +139,13 @@ class KafkaLagSourceIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> !poller.latest().isEmpty());
       assertThat(poller.latest().get(0).partitionCount()).isEqualTo(3);
 
-      admin
+      KAFKA
+          .admin()
           .createPartitions(Map.of("grow", NewPartitions.increaseTo(10)))
           .all()
           .get(30, TimeUnit.SECONDS);
       for (int p = 0; p < 10; p++) {
-        produce("grow", p, 2);
+        KAFKA.produce("grow", p, 2);
       }
       await()
           .atMost(Duration.ofSeconds(10))
@@ -200,12 +163,12 @@ class KafkaLagSourceIT {
 
   @Test
   void aDeletedTopicIsStaleNeverZero() throws Exception {
-    kafka.createTopic("doomed", 2);
-    produce("doomed", 0, 5);
-    commit("doomed-g", "doomed", Map.of(0, 0L, 1, 0L));
+    KAFKA.broker().createTopic("doomed", 2);
+    KAFKA.produce("doomed", 0, 5);
+    KAFKA.commit("doomed-g", "doomed", Map.of(0, 0L, 1, 0L));
     try (KafkaLagSource src = source("doomed", "doomed-g", b -> b)) {
       assertThat(src.read().get(0).totalLag()).isEqualTo(5);
-      admin.deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
+      KAFKA.admin().deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
@@ -214,7 +177,7 @@ class KafkaLagSourceIT {
                 assertThat(r.stale()).isTrue();
                 assertThat(r.staleReason().orElseThrow())
                     .contains("topic doomed does not exist")
-                    .contains(kafka.bootstrapServers());
+                    .contains(KAFKA.broker().bootstrapServers());
                 assertThat(r.partitions()).isEmpty();
               });
     }
@@ -222,14 +185,14 @@ class KafkaLagSourceIT {
 
   @Test
   void recordsTheProduceRateAsATimeSeries() throws Exception {
-    kafka.createTopic("rate", 2);
-    commit("rate-g", "rate", Map.of(0, 0L, 1, 0L));
+    KAFKA.broker().createTopic("rate", 2);
+    KAFKA.commit("rate-g", "rate", Map.of(0, 0L, 1, 0L));
     try (KafkaLagSource src = source("rate", "rate-g", b -> b)) {
       LagTarget t = new LagTarget("rate", "rate-g");
       src.read();
       assertThat(src.produceRate(t)).isEmpty();
-      produce("rate", 0, 30);
-      produce("rate", 1, 10);
+      KAFKA.produce("rate", 0, 30);
+      KAFKA.produce("rate", 1, 10);
       clock.advance(Duration.ofSeconds(1));
       src.read();
       clock.advance(Duration.ofSeconds(1));
@@ -244,15 +207,15 @@ class KafkaLagSourceIT {
 
   @Test
   void readsSeveralTargetsInOnePoll() throws Exception {
-    kafka.createTopic("multi-a", 2);
-    kafka.createTopic("multi-b", 1);
-    produce("multi-a", 1, 4);
-    produce("multi-b", 0, 9);
-    commit("multi-g1", "multi-a", Map.of(0, 0L, 1, 1L));
-    commit("multi-g2", "multi-b", Map.of(0, 2L));
+    KAFKA.broker().createTopic("multi-a", 2);
+    KAFKA.broker().createTopic("multi-b", 1);
+    KAFKA.produce("multi-a", 1, 4);
+    KAFKA.produce("multi-b", 0, 9);
+    KAFKA.commit("multi-g1", "multi-a", Map.of(0, 0L, 1, 1L));
+    KAFKA.commit("multi-g2", "multi-b", Map.of(0, 2L));
     try (KafkaLagSource src =
         KafkaLagSource.create(
-            KafkaLagSettings.builder(kafka.bootstrapServers())
+            KafkaLagSettings.builder(KAFKA.broker().bootstrapServers())
                 .target("multi-a", "multi-g1")
                 .target("multi-b", "multi-g2")
                 .target("multi-missing", "multi-g1")
