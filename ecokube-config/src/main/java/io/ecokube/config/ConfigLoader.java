@@ -125,6 +125,8 @@ public final class ConfigLoader {
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
     Optional<KafkaDemand> kafka =
         new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
+    Optional<ScaleEvents> scaleEvents =
+        new ScaleEventsSection(problems, secretSchemes).scaleEvents(root.get("demand"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -133,7 +135,7 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka);
+    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, scaleEvents);
   }
 
   /** The parser's explanation on one line, without its source excerpts and caret markers. */

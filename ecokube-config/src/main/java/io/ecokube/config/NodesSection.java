@@ -337,7 +337,8 @@ final class NodesSection extends ConfigReader {
     }
   }
 
-  private boolean isSecretKey(String key) {
+  /** Whether a setting's name says it holds a secret (password, token, ...). */
+  static boolean isSecretKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return SECRET_WORDS.stream().anyMatch(k::contains);
   }

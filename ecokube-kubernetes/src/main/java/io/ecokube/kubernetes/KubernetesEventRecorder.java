@@ -125,6 +125,18 @@ public final class KubernetesEventRecorder implements EngineListener, AutoClosea
         why + "; annotate the Node with " + EcoKubeKeys.MAINTENANCE_CLEAR + " once it is fixed");
   }
 
+  /**
+   * An Event about a task of worker pods, on the controller's object: {@code TaskSucceeded}
+   * (Normal) or {@code TaskFailed} (Warning), the message starting with the task id.
+   */
+  public void task(String taskId, boolean succeeded, String message) {
+    enqueue(
+        "task " + taskId,
+        succeeded ? "Normal" : "Warning",
+        succeeded ? "TaskSucceeded" : "TaskFailed",
+        message);
+  }
+
   /** Events posted so far. */
   public long posted() {
     return posted.get();

@@ -10,7 +10,7 @@ import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
-import io.ecokube.redis.testkit.RedisServer;
+import io.ecokube.test.redis.RedisServer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,4 +1,4 @@
-package io.ecokube.redis.testkit;
+package io.ecokube.test.redis;
 
 import static org.awaitility.Awaitility.await;
 
