@@ -19,6 +19,7 @@ import java.util.TreeSet;
  * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
+ * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  */
 public record EcoKubeConfig(
@@ -27,6 +28,7 @@ public record EcoKubeConfig(
     Tariff accounting,
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
+    Optional<MeterSettings> meters,
     Optional<ScaleEvents> scaleEvents) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -38,17 +40,18 @@ public record EcoKubeConfig(
     Objects.requireNonNull(accounting, "accounting");
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
+    Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(scaleEvents, "scaleEvents");
   }
 
-  /** A config without scale events. */
+  /** A config without meters and scale events. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
       Tariff accounting,
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, Optional.empty());
+    this(nodes, policy, accounting, warnings, kafkaDemand, Optional.empty(), Optional.empty());
   }
 
   /** A config with no demand source but pending pods. */
