@@ -1,7 +1,6 @@
 package io.ecokube.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ecokube.api.node.TaintEffect;
 import io.ecokube.api.node.Toleration;
 import io.ecokube.api.secret.SecretRef;
 import java.nio.file.Path;
@@ -63,11 +62,6 @@ final class ScaleEventsSection extends ConfigReader {
           "nodeSelector");
   private static final Set<String> TOLERATION = Set.of("key", "operator", "value", "effect");
   private static final Set<String> RESOURCES = Set.of("cpu", "memory");
-  private static final Map<String, TaintEffect> EFFECTS =
-      Map.of(
-          "NoSchedule", TaintEffect.NO_SCHEDULE,
-          "PreferNoSchedule", TaintEffect.PREFER_NO_SCHEDULE,
-          "NoExecute", TaintEffect.NO_EXECUTE);
   private static final Map<String, Boolean> START_FROM =
       Map.of("new-events", false, "whole-stream", true);
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -355,51 +349,39 @@ final class ScaleEventsSection extends ConfigReader {
   }
 
   private List<Toleration> tolerations(JsonNode n, String path) {
-    List<Toleration> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
+    return objects(n, path, "{key, operator, value, effect}", TOLERATION, this::toleration);
+  }
+
+  private Optional<Toleration> toleration(JsonNode t, String tp) {
+    Optional<String> key = text(t, tp, "key");
+    String op = text(t, tp, "operator").orElse(key.isPresent() ? "Equal" : "Exists");
+    String value = text(t, tp, "value").orElse("");
+    Optional<String> effect = text(t, tp, "effect");
+    boolean ok = true;
+    if (!op.equals("Equal") && !op.equals("Exists")) {
+      error(tp + ".operator", "'" + op + "' is not allowed; use Equal or Exists");
+      ok = false;
+    } else if (key.isEmpty() && op.equals("Equal")) {
+      error(tp + ".key", "is required with operator Equal (Exists without a key tolerates all)");
+      ok = false;
     }
-    if (!n.isArray()) {
-      error(path, "expected a list of {key, operator, value, effect}, got " + kind(n));
-      return out;
+    if (effect.isPresent() && !NodesSection.EFFECTS.containsKey(effect.get())) {
+      error(
+          tp + ".effect",
+          "'"
+              + effect.get()
+              + "' is not an effect; use one of "
+              + new TreeSet<>(NodesSection.EFFECTS.keySet()));
+      ok = false;
     }
-    for (int i = 0; i < n.size(); i++) {
-      String tp = path + "[" + i + "]";
-      JsonNode t = n.get(i);
-      if (!object(t, tp)) {
-        continue;
-      }
-      fields(t, tp + ".", TOLERATION);
-      Optional<String> key = text(t, tp, "key");
-      String op = text(t, tp, "operator").orElse(key.isPresent() ? "Equal" : "Exists");
-      String value = text(t, tp, "value").orElse("");
-      Optional<String> effect = text(t, tp, "effect");
-      boolean ok = true;
-      if (!op.equals("Equal") && !op.equals("Exists")) {
-        error(tp + ".operator", "'" + op + "' is not allowed; use Equal or Exists");
-        ok = false;
-      } else if (key.isEmpty() && op.equals("Equal")) {
-        error(tp + ".key", "is required with operator Equal (Exists without a key tolerates all)");
-        ok = false;
-      }
-      if (effect.isPresent() && !EFFECTS.containsKey(effect.get())) {
-        error(
-            tp + ".effect",
-            "'"
-                + effect.get()
-                + "' is not an effect; use one of "
-                + new TreeSet<>(EFFECTS.keySet()));
-        ok = false;
-      }
-      if (ok) {
-        out.add(
-            new Toleration(
-                key,
-                Toleration.Operator.valueOf(op.toUpperCase(Locale.ROOT)),
-                value,
-                effect.map(EFFECTS::get)));
-      }
+    if (!ok) {
+      return Optional.empty();
     }
-    return out;
+    return Optional.of(
+        new Toleration(
+            key,
+            Toleration.Operator.valueOf(op.toUpperCase(Locale.ROOT)),
+            value,
+            effect.map(NodesSection.EFFECTS::get)));
   }
 }

@@ -292,15 +292,20 @@ public final class KubernetesController implements AutoCloseable {
     engine.start();
     if (!dryRun && config.scaleEvents().isPresent()) {
       // Only the leader consumes; a new leader adopts the tasks the last one left running.
-      scaleEvents =
-          ScaleEventsWiring.start(
-              config.scaleEvents().get(),
-              client,
-              options.namespace(),
-              secrets,
-              Clock.system(),
-              registry,
-              o -> events.task(o.taskId(), o.successful(), o.toString()));
+      try {
+        scaleEvents =
+            ScaleEventsWiring.start(
+                config.scaleEvents().get(),
+                client,
+                options.namespace(),
+                secrets,
+                Clock.system(),
+                registry,
+                o -> events.task(o.taskId(), o.successful(), o.toString()));
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // A missing dead-letter topic or an unreadable password: nodes are still managed.
+        LOG.error("scale events not read: {}", e.getMessage());
+      }
     }
     LOG.info("{}: engine started{}", options.identity(), dryRun ? " (dry run)" : " as leader");
   }

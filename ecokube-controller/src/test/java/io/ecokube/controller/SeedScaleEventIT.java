@@ -12,13 +12,11 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,18 +73,6 @@ class SeedScaleEventIT {
             "{host: 127.0.0.1, port: " + redisServer.port() + "}"));
   }
 
-  private static String redisCli(int port, String... args) throws Exception {
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
-  }
-
   @Test
   void theSeedsExactXaddBecomesThreeWorkersWatchedToCompletionAndCleanedUp() throws Exception {
     controller =
@@ -109,8 +95,7 @@ class SeedScaleEventIT {
         .until(() -> redis.xinfoGroups("otto:scale:events").toString().contains("ecokube"));
 
     // Ottoscaler's README: XADD otto:scale:events * type scale_up pod_count 3 task_id task-123
-    redisCli(
-        redisServer.port(),
+    redisServer.cli(
         "XADD",
         "otto:scale:events",
         "*",
