@@ -44,6 +44,10 @@ class ConfigurationDocsTest {
           new Section("demand.kafka.", DemandSection.class, "KAFKA"),
           new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
           new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("meters.", MetersSection.class, "METERS"),
+          new Section("meters.kepler.", MetersSection.class, "KEPLER"),
+          new Section("meters.dcmi.", MetersSection.class, "BMC"),
+          new Section("meters.redfish.", MetersSection.class, "BMC"),
           new Section("nodes[i].", NodesSection.class, "NODE"),
           new Section("nodes[i].power.", NodesSection.class, "POWER"),
           new Section("nodes[i].power.drivers[i].", NodesSection.class, "DRIVER"));

@@ -15,6 +15,7 @@ import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
 import io.ecokube.controller.logging.PlanLog;
+import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
@@ -88,6 +89,7 @@ public final class KubernetesController implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
+  private final Metering metering;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
   private TaskPodRunner tasks;
@@ -139,7 +141,9 @@ public final class KubernetesController implements AutoCloseable {
               options.identity(),
               1000);
     }
-    this.ledger = EnergyLedger.builder(Clock.system()).tariff(config.accounting()).build();
+    this.metering = Metering.of(config);
+    this.ledger =
+        metering.ledger(EnergyLedger.builder(Clock.system()).tariff(config.accounting())).build();
     this.ledgerStore =
         options.dryRun()
             ? null
@@ -218,6 +222,7 @@ public final class KubernetesController implements AutoCloseable {
       continueLedger();
     }
     registerNodesInLedger();
+    metering.start(drivers, secrets, ledger, view::snapshot, Clock.system());
     EcoKubeEngine.Builder b =
         EcoKubeEngine.builder()
             .clusterView(metrics.observing(view))
@@ -322,6 +327,7 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   private synchronized void stopEngine() {
+    metering.stop();
     if (taskEvents != null) {
       taskEvents.close();
       taskEvents = null;
