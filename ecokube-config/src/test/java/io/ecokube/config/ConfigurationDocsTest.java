@@ -51,6 +51,7 @@ class ConfigurationDocsTest {
           new Section("demand.scaleEvents.tasks.", ScaleEventsSection.class, "TASKS"),
           new Section(
               "demand.scaleEvents.tasks.workloads.X.", ScaleEventsSection.class, "TASK_POD"),
+          new Section("forecast.", ForecastSection.class, "FORECAST"),
           new Section("meters.", MetersSection.class, "METERS"),
           new Section("meters.kepler.", MetersSection.class, "KEPLER"),
           new Section("meters.dcmi.", MetersSection.class, "BMC"),
