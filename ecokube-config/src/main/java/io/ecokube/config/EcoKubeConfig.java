@@ -22,6 +22,7 @@ import java.util.TreeSet;
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
  * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
+ * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -31,6 +32,7 @@ public record EcoKubeConfig(
     Optional<KafkaDemand> kafkaDemand,
     Optional<MeterSettings> meters,
     ForecastSettings forecast,
+    Optional<ScaleEvents> scaleEvents,
     Optional<CalibrationSettings> calibration) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -44,10 +46,11 @@ public record EcoKubeConfig(
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(forecast, "forecast");
+    Objects.requireNonNull(scaleEvents, "scaleEvents");
     Objects.requireNonNull(calibration, "calibration");
   }
 
-  /** A config without meters, forecast or calibration. */
+  /** A config without meters, forecast, scale events or calibration. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -62,6 +65,7 @@ public record EcoKubeConfig(
         kafkaDemand,
         Optional.empty(),
         ForecastSettings.off(),
+        Optional.empty(),
         Optional.empty());
   }
 
