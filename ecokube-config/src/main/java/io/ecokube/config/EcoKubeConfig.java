@@ -20,6 +20,7 @@ import java.util.TreeSet;
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
+ * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -27,7 +28,8 @@ public record EcoKubeConfig(
     Tariff accounting,
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
-    Optional<MeterSettings> meters) {
+    Optional<MeterSettings> meters,
+    ForecastSettings forecast) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -39,6 +41,7 @@ public record EcoKubeConfig(
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(forecast, "forecast");
   }
 
   /** A config without meters. */
@@ -48,7 +51,8 @@ public record EcoKubeConfig(
       Tariff accounting,
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, Optional.empty());
+    this(
+        nodes, policy, accounting, warnings, kafkaDemand, Optional.empty(), ForecastSettings.off());
   }
 
   /** A config with no demand source but pending pods. */

@@ -14,6 +14,7 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
+import io.ecokube.controller.forecast.ForecastWiring;
 import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.state.LedgerStore;
@@ -277,6 +278,17 @@ public final class KubernetesController implements AutoCloseable {
           options.identity(),
           config.kafkaDemand().get().workloads().size());
     }
+    // The forecast wraps the demand above: its pods wake nodes before the demand arrives.
+    ForecastWiring.start(
+            config.forecast(),
+            config.nodes(),
+            Optional.ofNullable(kafkaDemand).map(k -> k::latest),
+            view::snapshot,
+            metrics,
+            registry,
+            Clock.system(),
+            ForecastWiring.OWN_THREAD)
+        .ifPresent(b::demand);
     engine = b.actuator(actuator).stateStore(store).build();
     if (!dryRun) {
       stateSaver =
