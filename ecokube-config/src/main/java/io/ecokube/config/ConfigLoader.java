@@ -133,6 +133,8 @@ public final class ConfigLoader {
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
     Optional<KafkaDemand> kafka =
         new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
+    Optional<ScaleEvents> scaleEvents =
+        new ScaleEventsSection(problems, secretSchemes).scaleEvents(root.get("demand"));
     Optional<MeterSettings> meters =
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
@@ -145,7 +147,8 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, meters, forecast);
+    return new EcoKubeConfig(
+        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, scaleEvents);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */
