@@ -23,9 +23,14 @@ class ConfigurationDocsTest {
   private static final Path DOC = Path.of("../docs/configuration.md");
 
   /** Where one section's set of allowed keys sits in the document. */
-  private record Section(String prefix, Class<?> owner, String field) {}
+  record Section(String prefix, Class<?> owner, String field) {}
 
-  private static final List<Section> SECTIONS =
+  /**
+   * Every mapping whose keys the loader checks, each with one row per key in the docs; {@link
+   * ConfigSchemaTest} holds docs/ecokube-config.schema.json to the same list. A new section is one
+   * line here.
+   */
+  static final List<Section> SECTIONS =
       List.of(
           new Section("", ConfigLoader.class, "TOP"),
           new Section("pools.X.", PolicySection.class, "POOL"),
@@ -39,6 +44,10 @@ class ConfigurationDocsTest {
           new Section("demand.kafka.", DemandSection.class, "KAFKA"),
           new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
           new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("meters.", MetersSection.class, "METERS"),
+          new Section("meters.kepler.", MetersSection.class, "KEPLER"),
+          new Section("meters.dcmi.", MetersSection.class, "BMC"),
+          new Section("meters.redfish.", MetersSection.class, "BMC"),
           new Section("nodes[i].", NodesSection.class, "NODE"),
           new Section("nodes[i].power.", NodesSection.class, "POWER"),
           new Section("nodes[i].power.drivers[i].", NodesSection.class, "DRIVER"));

@@ -18,6 +18,7 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
+import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
@@ -91,6 +92,7 @@ public final class KubernetesController implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
+  private final Metering metering;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
   private TaskPodRunner tasks;
@@ -143,7 +145,9 @@ public final class KubernetesController implements AutoCloseable {
               options.identity(),
               1000);
     }
-    this.ledger = EnergyLedger.builder(Clock.system()).tariff(config.accounting()).build();
+    this.metering = Metering.of(config);
+    this.ledger =
+        metering.ledger(EnergyLedger.builder(Clock.system()).tariff(config.accounting())).build();
     this.ledgerStore =
         options.dryRun()
             ? null
@@ -222,6 +226,7 @@ public final class KubernetesController implements AutoCloseable {
       continueLedger();
     }
     registerNodesInLedger();
+    metering.start(drivers, secrets, ledger, view::snapshot, Clock.system());
     EcoKubeEngine.Builder b =
         EcoKubeEngine.builder()
             .clusterView(metrics.observing(view))
@@ -326,6 +331,7 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   private synchronized void stopEngine() {
+    metering.stop();
     if (taskEvents != null) {
       taskEvents.close();
       taskEvents = null;
