@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Set<String> TOP =
-      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses", "demand", "meters");
+      Set.of(
+          "pools", "nodes", "engine", "accounting", "priorityClasses", "demand", "meters", "api");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -128,6 +129,7 @@ public final class ConfigLoader {
     Optional<MeterSettings> meters =
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
+    ApiSettings api = new ApiSection(problems, secretSchemes).api(root.get("api"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -136,7 +138,7 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, meters);
+    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, meters, api);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

@@ -20,6 +20,7 @@ import java.util.TreeSet;
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
+ * @param api who may call the JSON API ({@code api})
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -27,7 +28,8 @@ public record EcoKubeConfig(
     Tariff accounting,
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
-    Optional<MeterSettings> meters) {
+    Optional<MeterSettings> meters,
+    ApiSettings api) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -39,6 +41,18 @@ public record EcoKubeConfig(
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(api, "api");
+  }
+
+  /** A config with the default API settings (no token: the API refuses every call). */
+  public EcoKubeConfig(
+      List<NodeSpec> nodes,
+      EnginePolicy policy,
+      Tariff accounting,
+      List<String> warnings,
+      Optional<KafkaDemand> kafkaDemand,
+      Optional<MeterSettings> meters) {
+    this(nodes, policy, accounting, warnings, kafkaDemand, meters, ApiSettings.DEFAULT);
   }
 
   /** A config without meters. */

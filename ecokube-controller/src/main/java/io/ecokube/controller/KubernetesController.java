@@ -16,6 +16,7 @@ import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.api.ApiWiring;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
 import io.ecokube.controller.metering.Metering;
@@ -93,6 +94,7 @@ public final class KubernetesController implements AutoCloseable {
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
   private final Metering metering;
+  private final ApiWiring api;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
   private TaskPodRunner tasks;
@@ -153,6 +155,9 @@ public final class KubernetesController implements AutoCloseable {
             ? null
             : new LedgerStore(new ConfigMapState(client, options.namespace(), STATE_CONFIG_MAP));
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    this.api =
+        ApiWiring.create(
+            config, secrets, ledger, view::snapshot, this::lifecycleOf, Clock.system());
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
         .register(registry);
@@ -167,7 +172,8 @@ public final class KubernetesController implements AutoCloseable {
     HealthServer.Builder hb =
         HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
             .ready(view::hasSynced)
-            .metrics(registry::scrape);
+            .metrics(registry::scrape)
+            .api(api.api());
     if (options.metricsTokenFile().isPresent()) {
       Path f = options.metricsTokenFile().get();
       try {
@@ -194,7 +200,8 @@ public final class KubernetesController implements AutoCloseable {
 
   void start() throws InterruptedException {
     http.start();
-    LOG.info("health and metrics on port {}", http.port());
+    LOG.info("health, metrics, API and dashboard on port {}", http.port());
+    api.start();
     view.start();
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
@@ -401,6 +408,11 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
+  /** A node's power state as this replica's engine knows it; empty when it does not lead. */
+  private synchronized Optional<String> lifecycleOf(String node) {
+    return engine == null ? Optional.empty() : engine.record(node).map(r -> r.state().name());
+  }
+
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
@@ -416,6 +428,7 @@ public final class KubernetesController implements AutoCloseable {
       events.close(Duration.ofSeconds(5));
     }
     view.close();
+    api.close();
     http.close();
   }
 

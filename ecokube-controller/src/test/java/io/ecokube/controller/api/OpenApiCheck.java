@@ -38,6 +38,19 @@ final class OpenApiCheck {
       // A method the path does not take: the answer is a documented problem.
       op = operation(path, "get");
     }
+    if (op == null && status == 404) {
+      // A path the API does not have: the answer must still be a problem document.
+      if (!contentType.startsWith("application/problem+json")) {
+        out.add(path + ": 404 is not a problem document");
+        return out;
+      }
+      try {
+        validate(doc.at("/components/schemas/Problem"), JSON.readTree(body), "$", out);
+      } catch (IOException e) {
+        out.add("body is not JSON: " + e.getMessage());
+      }
+      return out;
+    }
     if (op == null) {
       out.add(method + " " + path + " is not in the document");
       return out;
