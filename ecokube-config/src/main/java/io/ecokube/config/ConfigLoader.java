@@ -38,7 +38,15 @@ public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Set<String> TOP =
       Set.of(
-          "pools", "nodes", "engine", "accounting", "priorityClasses", "demand", "meters", "api");
+          "pools",
+          "nodes",
+          "engine",
+          "accounting",
+          "priorityClasses",
+          "demand",
+          "meters",
+          "forecast",
+          "api");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -129,6 +137,7 @@ public final class ConfigLoader {
     Optional<MeterSettings> meters =
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
+    ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
     ApiSettings api = new ApiSection(problems, secretSchemes).api(root.get("api"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
@@ -138,7 +147,8 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, meters, api);
+    return new EcoKubeConfig(
+        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, api);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

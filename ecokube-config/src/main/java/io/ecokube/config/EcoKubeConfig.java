@@ -20,6 +20,7 @@ import java.util.TreeSet;
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
+ * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
  * @param api who may call the JSON API ({@code api})
  */
 public record EcoKubeConfig(
@@ -29,6 +30,7 @@ public record EcoKubeConfig(
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
     Optional<MeterSettings> meters,
+    ForecastSettings forecast,
     ApiSettings api) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -41,6 +43,7 @@ public record EcoKubeConfig(
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(forecast, "forecast");
     Objects.requireNonNull(api, "api");
   }
 
@@ -51,8 +54,9 @@ public record EcoKubeConfig(
       Tariff accounting,
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand,
-      Optional<MeterSettings> meters) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, meters, ApiSettings.DEFAULT);
+      Optional<MeterSettings> meters,
+      ForecastSettings forecast) {
+    this(nodes, policy, accounting, warnings, kafkaDemand, meters, forecast, ApiSettings.DEFAULT);
   }
 
   /** A config without meters. */
@@ -62,7 +66,8 @@ public record EcoKubeConfig(
       Tariff accounting,
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, Optional.empty());
+    this(
+        nodes, policy, accounting, warnings, kafkaDemand, Optional.empty(), ForecastSettings.off());
   }
 
   /** A config with no demand source but pending pods. */

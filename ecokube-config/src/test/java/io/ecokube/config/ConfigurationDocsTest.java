@@ -44,6 +44,7 @@ class ConfigurationDocsTest {
           new Section("demand.kafka.", DemandSection.class, "KAFKA"),
           new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
           new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("forecast.", ForecastSection.class, "FORECAST"),
           new Section("meters.", MetersSection.class, "METERS"),
           new Section("meters.kepler.", MetersSection.class, "KEPLER"),
           new Section("meters.dcmi.", MetersSection.class, "BMC"),

@@ -6,10 +6,6 @@ import io.ecokube.api.cluster.ClusterNode;
 import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.demand.DeduplicatingScaleEventHandler;
 import io.ecokube.api.node.NodeSpec;
-import io.ecokube.api.plan.ActionOutcome;
-import io.ecokube.api.plan.EngineListener;
-import io.ecokube.api.plan.Plan;
-import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeStateStore;
@@ -19,6 +15,8 @@ import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.api.ApiWiring;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
+import io.ecokube.controller.forecast.ForecastWiring;
+import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
@@ -137,7 +135,6 @@ public final class KubernetesController implements AutoCloseable {
       this.events =
           new KubernetesEventRecorder(
               client,
-              Clock.system(),
               n -> view.node(n).isPresent(),
               new V1ObjectReference()
                   .apiVersion("apps/v1")
@@ -288,6 +285,17 @@ public final class KubernetesController implements AutoCloseable {
           options.identity(),
           config.kafkaDemand().get().workloads().size());
     }
+    // The forecast wraps the demand above: its pods wake nodes before the demand arrives.
+    ForecastWiring.start(
+            config.forecast(),
+            config.nodes(),
+            Optional.ofNullable(kafkaDemand).map(k -> k::latest),
+            view::snapshot,
+            metrics,
+            registry,
+            Clock.system(),
+            ForecastWiring.OWN_THREAD)
+        .ifPresent(b::demand);
     engine = b.actuator(actuator).stateStore(store).build();
     if (!dryRun) {
       stateSaver =
@@ -430,29 +438,6 @@ public final class KubernetesController implements AutoCloseable {
     view.close();
     api.close();
     http.close();
-  }
-
-  /** Logs every plan and outcome. */
-  private final class PlanLog implements EngineListener {
-    private final boolean dryRun;
-
-    PlanLog(boolean dryRun) {
-      this.dryRun = dryRun;
-    }
-
-    @Override
-    public void onPlan(Plan plan) {
-      for (PlannedAction a : plan.actions()) {
-        LOG.info("{}{} {}: {}", dryRun ? "[dry run] would " : "", a.type(), a.node(), a.reason());
-      }
-      plan.heldBack()
-          .forEach(h -> LOG.info("held back {} {}: {}", h.wanted(), h.subject(), h.reason()));
-    }
-
-    @Override
-    public void onOutcome(ActionOutcome o) {
-      LOG.info("{} {}: {} ({})", o.action().type(), o.action().node(), o.result(), o.detail());
-    }
   }
 
   /** Logs what it would do; changes nothing. */
