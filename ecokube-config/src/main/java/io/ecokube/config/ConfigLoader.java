@@ -134,6 +134,8 @@ public final class ConfigLoader {
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
     Optional<KafkaDemand> kafka =
         new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
+    Optional<ScaleEvents> scaleEvents =
+        new ScaleEventsSection(problems, secretSchemes).scaleEvents(root.get("demand"));
     Optional<MeterSettings> meters =
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
@@ -148,7 +150,7 @@ public final class ConfigLoader {
       return null;
     }
     return new EcoKubeConfig(
-        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, api);
+        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, scaleEvents, api);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

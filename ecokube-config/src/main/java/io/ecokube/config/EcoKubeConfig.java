@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  * @param api who may call the JSON API ({@code api})
  */
 public record EcoKubeConfig(
@@ -31,6 +32,7 @@ public record EcoKubeConfig(
     Optional<KafkaDemand> kafkaDemand,
     Optional<MeterSettings> meters,
     ForecastSettings forecast,
+    Optional<ScaleEvents> scaleEvents,
     ApiSettings api) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -44,6 +46,7 @@ public record EcoKubeConfig(
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(forecast, "forecast");
+    Objects.requireNonNull(scaleEvents, "scaleEvents");
     Objects.requireNonNull(api, "api");
   }
 
@@ -55,11 +58,21 @@ public record EcoKubeConfig(
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand,
       Optional<MeterSettings> meters,
-      ForecastSettings forecast) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, meters, forecast, ApiSettings.DEFAULT);
+      ForecastSettings forecast,
+      Optional<ScaleEvents> scaleEvents) {
+    this(
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        meters,
+        forecast,
+        scaleEvents,
+        ApiSettings.DEFAULT);
   }
 
-  /** A config without meters. */
+  /** A config without meters and scale events. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -67,7 +80,14 @@ public record EcoKubeConfig(
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
     this(
-        nodes, policy, accounting, warnings, kafkaDemand, Optional.empty(), ForecastSettings.off());
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        Optional.empty(),
+        ForecastSettings.off(),
+        Optional.empty());
   }
 
   /** A config with no demand source but pending pods. */

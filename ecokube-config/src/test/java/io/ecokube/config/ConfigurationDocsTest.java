@@ -44,6 +44,13 @@ class ConfigurationDocsTest {
           new Section("demand.kafka.", DemandSection.class, "KAFKA"),
           new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
           new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("demand.scaleEvents.", ScaleEventsSection.class, "SCALE_EVENTS"),
+          new Section("demand.scaleEvents.redis.", ScaleEventsSection.class, "REDIS"),
+          new Section("demand.scaleEvents.kafka.", ScaleEventsSection.class, "KAFKA"),
+          new Section("demand.scaleEvents.kafka.sasl.", DemandSection.class, "SASL"),
+          new Section("demand.scaleEvents.tasks.", ScaleEventsSection.class, "TASKS"),
+          new Section(
+              "demand.scaleEvents.tasks.workloads.X.", ScaleEventsSection.class, "TASK_POD"),
           new Section("forecast.", ForecastSection.class, "FORECAST"),
           new Section("meters.", MetersSection.class, "METERS"),
           new Section("meters.kepler.", MetersSection.class, "KEPLER"),
