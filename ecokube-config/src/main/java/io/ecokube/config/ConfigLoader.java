@@ -46,6 +46,7 @@ public final class ConfigLoader {
           "demand",
           "meters",
           "forecast",
+          "calibration",
           "api");
 
   private final DriverRegistry drivers;
@@ -141,6 +142,9 @@ public final class ConfigLoader {
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
     ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
     ApiSettings api = new ApiSection(problems, secretSchemes).api(root.get("api"));
+    Optional<CalibrationSettings> calibration =
+        new CalibrationSection(problems)
+            .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -150,7 +154,16 @@ public final class ConfigLoader {
       return null;
     }
     return new EcoKubeConfig(
-        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, scaleEvents, api);
+        nodes,
+        built,
+        tariff,
+        problems.warnings(),
+        kafka,
+        meters,
+        forecast,
+        scaleEvents,
+        calibration,
+        api);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

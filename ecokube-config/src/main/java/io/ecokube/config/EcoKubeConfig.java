@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  * @param api who may call the JSON API ({@code api})
  */
@@ -33,6 +34,7 @@ public record EcoKubeConfig(
     Optional<MeterSettings> meters,
     ForecastSettings forecast,
     Optional<ScaleEvents> scaleEvents,
+    Optional<CalibrationSettings> calibration,
     ApiSettings api) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -47,6 +49,7 @@ public record EcoKubeConfig(
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(forecast, "forecast");
     Objects.requireNonNull(scaleEvents, "scaleEvents");
+    Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(api, "api");
   }
 
@@ -59,7 +62,8 @@ public record EcoKubeConfig(
       Optional<KafkaDemand> kafkaDemand,
       Optional<MeterSettings> meters,
       ForecastSettings forecast,
-      Optional<ScaleEvents> scaleEvents) {
+      Optional<ScaleEvents> scaleEvents,
+      Optional<CalibrationSettings> calibration) {
     this(
         nodes,
         policy,
@@ -69,10 +73,11 @@ public record EcoKubeConfig(
         meters,
         forecast,
         scaleEvents,
+        calibration,
         ApiSettings.DEFAULT);
   }
 
-  /** A config without meters and scale events. */
+  /** A config without meters, forecast, scale events or calibration. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -87,6 +92,7 @@ public record EcoKubeConfig(
         kafkaDemand,
         Optional.empty(),
         ForecastSettings.off(),
+        Optional.empty(),
         Optional.empty());
   }
 
