@@ -21,6 +21,8 @@ import java.util.TreeSet;
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
+ * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -29,7 +31,9 @@ public record EcoKubeConfig(
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
     Optional<MeterSettings> meters,
-    ForecastSettings forecast) {
+    ForecastSettings forecast,
+    Optional<ScaleEvents> scaleEvents,
+    Optional<CalibrationSettings> calibration) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -42,9 +46,11 @@ public record EcoKubeConfig(
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(forecast, "forecast");
+    Objects.requireNonNull(scaleEvents, "scaleEvents");
+    Objects.requireNonNull(calibration, "calibration");
   }
 
-  /** A config without meters. */
+  /** A config without meters, forecast, scale events or calibration. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -52,7 +58,15 @@ public record EcoKubeConfig(
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
     this(
-        nodes, policy, accounting, warnings, kafkaDemand, Optional.empty(), ForecastSettings.off());
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        Optional.empty(),
+        ForecastSettings.off(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** A config with no demand source but pending pods. */

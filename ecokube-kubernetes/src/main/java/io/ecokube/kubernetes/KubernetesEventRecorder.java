@@ -142,6 +142,18 @@ public final class KubernetesEventRecorder implements EngineListener, AutoClosea
   }
 
   /**
+   * An Event about a task of worker pods, on the controller's object: {@code TaskSucceeded}
+   * (Normal) or {@code TaskFailed} (Warning), the message starting with the task id.
+   */
+  public void task(String taskId, boolean succeeded, String message) {
+    record(
+        "task " + taskId,
+        succeeded ? EventType.Normal : EventType.Warning,
+        succeeded ? "TaskSucceeded" : "TaskFailed",
+        message);
+  }
+
+  /**
    * A Warning Event on the controller's own object, for what concerns the controller as a whole (a
    * refused config reload, for example).
    */
