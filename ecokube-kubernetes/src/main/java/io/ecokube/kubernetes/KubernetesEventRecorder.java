@@ -8,6 +8,7 @@ import io.ecokube.api.plan.Plan;
 import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.state.NodeTransition;
 import io.ecokube.api.time.Clock;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * thread ({@code ecokube-events}) posts; when the queue is full the event is dropped and counted
  * ({@link #dropped()}). Posting failures are logged and counted ({@link #failed()}).
  */
+@KubernetesAccess(resources = "events", verbs = "create")
 public final class KubernetesEventRecorder implements EngineListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesEventRecorder.class);
 

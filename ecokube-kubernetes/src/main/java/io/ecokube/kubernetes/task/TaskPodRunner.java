@@ -3,6 +3,8 @@ package io.ecokube.kubernetes.task;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.kubernetes.EcoKubeKeys;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
+import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -45,6 +47,16 @@ import org.slf4j.LoggerFactory;
  * pod: the cluster view sees them and the engine wakes nodes for them. All API calls run on one
  * named thread ({@code ecokube-tasks}), never on the caller's.
  */
+@KubernetesAccess(
+    resources = "pods",
+    verbs = {"create", "delete", "list", "watch"},
+    scope = Scope.NAMESPACE,
+    feature = "task-pods")
+@KubernetesAccess(
+    resources = "podtemplates",
+    verbs = "get",
+    scope = Scope.NAMESPACE,
+    feature = "task-pods")
 public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskPodRunner.class);
   private static final String INDEX = "ecokube.io/task-index";
