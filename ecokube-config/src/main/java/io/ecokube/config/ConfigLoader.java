@@ -45,7 +45,8 @@ public final class ConfigLoader {
           "priorityClasses",
           "demand",
           "meters",
-          "forecast");
+          "forecast",
+          "calibration");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -139,6 +140,9 @@ public final class ConfigLoader {
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
     ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
+    Optional<CalibrationSettings> calibration =
+        new CalibrationSection(problems)
+            .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -148,7 +152,15 @@ public final class ConfigLoader {
       return null;
     }
     return new EcoKubeConfig(
-        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, scaleEvents);
+        nodes,
+        built,
+        tariff,
+        problems.warnings(),
+        kafka,
+        meters,
+        forecast,
+        scaleEvents,
+        calibration);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

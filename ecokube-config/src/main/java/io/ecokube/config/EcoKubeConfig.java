@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  */
 public record EcoKubeConfig(
@@ -31,7 +32,8 @@ public record EcoKubeConfig(
     Optional<KafkaDemand> kafkaDemand,
     Optional<MeterSettings> meters,
     ForecastSettings forecast,
-    Optional<ScaleEvents> scaleEvents) {
+    Optional<ScaleEvents> scaleEvents,
+    Optional<CalibrationSettings> calibration) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -45,9 +47,10 @@ public record EcoKubeConfig(
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(forecast, "forecast");
     Objects.requireNonNull(scaleEvents, "scaleEvents");
+    Objects.requireNonNull(calibration, "calibration");
   }
 
-  /** A config without meters and scale events. */
+  /** A config without meters, forecast, scale events or calibration. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -62,6 +65,7 @@ public record EcoKubeConfig(
         kafkaDemand,
         Optional.empty(),
         ForecastSettings.off(),
+        Optional.empty(),
         Optional.empty());
   }
 

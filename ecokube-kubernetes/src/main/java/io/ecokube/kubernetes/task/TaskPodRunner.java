@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -206,7 +207,7 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
             event.workload(),
             event.podCount(),
             event.attributes(),
-            java.util.Optional.empty());
+            Optional.empty());
     worker.execute(() -> begin(stored, Map.of()));
     return Acceptance.ACCEPTED;
   }
