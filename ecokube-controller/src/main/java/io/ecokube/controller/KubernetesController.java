@@ -155,7 +155,12 @@ public final class KubernetesController implements AutoCloseable {
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
     this.api =
         ApiWiring.create(
-            config, secrets, ledger, view::snapshot, this::lifecycleOf, Clock.system());
+            config,
+            new KubernetesSecretResolver(client, SecretResolver.standard()),
+            ledger,
+            view::snapshot,
+            this::lifecycleOf,
+            Clock.system());
     this.calibration = CalibrationWiring.of(config, metering, registry);
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
@@ -475,6 +480,11 @@ public final class KubernetesController implements AutoCloseable {
   /** A node's power state as this replica's engine knows it; empty when it does not lead. */
   private synchronized Optional<String> lifecycleOf(String node) {
     return engine == null ? Optional.empty() : engine.record(node).map(r -> r.state().name());
+  }
+
+  /** The ledger, for tests of what reaches it. */
+  EnergyLedger ledger() {
+    return ledger;
   }
 
   private boolean isLeader() {
