@@ -19,6 +19,9 @@ import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
 import io.ecokube.controller.metering.Metering;
+import io.ecokube.controller.resources.CustomResourceWiring;
+import io.ecokube.controller.resources.EngineFacts;
+import io.ecokube.controller.resources.HeldBackMemo;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
@@ -48,6 +51,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +87,11 @@ public final class KubernetesController implements AutoCloseable {
 
   private final ControllerOptions options;
   private final ApiClient client;
-  private final EcoKubeConfig config;
+  // Replaced when custom resources change it (see CustomResourceWiring).
+  private volatile EcoKubeConfig config;
+  private volatile Map<String, NodeSpec> configured;
+  private Optional<CustomResourceWiring> resources = Optional.empty();
+  private final HeldBackMemo heldBack = new HeldBackMemo(Clock.system());
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
@@ -114,11 +122,14 @@ public final class KubernetesController implements AutoCloseable {
     this.config =
         ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).load(options.config());
     check.close();
-    Map<String, NodeSpec> configured = new LinkedHashMap<>();
-    config.nodes().forEach(n -> configured.put(n.name(), n));
+    this.configured = byName(config);
     this.view =
         new KubernetesClusterView(
-            client, configured, Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
+            client,
+            name -> Optional.ofNullable(configured.get(name)),
+            Clock.system(),
+            Duration.ofMinutes(10),
+            NodeHintPolicy.DEFAULT);
     if (options.dryRun()) {
       this.leadership = null;
       this.events = null;
@@ -199,6 +210,7 @@ public final class KubernetesController implements AutoCloseable {
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
     }
+    startResources();
     if (options.dryRun()) {
       startEngine(true);
       return;
@@ -237,6 +249,7 @@ public final class KubernetesController implements AutoCloseable {
             .listener(new PlanLog(dryRun))
             .listener(ledger)
             .listener(metrics)
+            .listener(heldBack)
             .decisionTimer(metrics::recordDecision);
     if (dryRun) {
       actuator = new DryRunActuator();
@@ -401,6 +414,68 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
+  private static Map<String, NodeSpec> byName(EcoKubeConfig c) {
+    Map<String, NodeSpec> m = new LinkedHashMap<>();
+    c.nodes().forEach(n -> m.put(n.name(), n));
+    return Map.copyOf(m);
+  }
+
+  /**
+   * NodePools, PowerPolicies and CostPolicies, when their CRDs are installed: the first effective
+   * config is in force before the engine starts, and each change rebuilds the engine, which resumes
+   * from the Node annotations as after a failover.
+   */
+  private void startResources() throws InterruptedException {
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
+    ConfigLoader loader = ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME));
+    try {
+      resources =
+          CustomResourceWiring.start(
+              client,
+              CustomResourceWiring.watchNamespace(options.namespace(), System.getenv()),
+              options.identity(),
+              options.config(),
+              text -> loader.parse(text, options.config() + " with custom resources"),
+              new CustomResourceWiring.Hooks(
+                  view::nodes,
+                  this::applyConfig,
+                  this::engineFacts,
+                  () -> !options.dryRun() && isLeader()),
+              options.interval());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    resources.ifPresent(r -> applyConfig(r.config()));
+  }
+
+  private synchronized void applyConfig(EcoKubeConfig next) {
+    config = next;
+    configured = byName(next);
+    ledger.changeTariff(next.accounting());
+    if (engine != null) {
+      boolean dryRun = options.dryRun();
+      stopEngine();
+      startEngine(dryRun);
+    }
+  }
+
+  private synchronized Optional<EngineFacts> engineFacts() {
+    return engine == null
+        ? Optional.empty()
+        : Optional.of(
+            EngineFacts.read(
+                engine,
+                ledger,
+                heldBack.recent(options.interval().multipliedBy(3)),
+                Clock.system().now()));
+  }
+
+  /** The cluster view the engine plans on (for tests). */
+  KubernetesClusterView clusterView() {
+    return view;
+  }
+
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
@@ -411,6 +486,7 @@ public final class KubernetesController implements AutoCloseable {
     if (leadership != null) {
       leadership.close();
     }
+    resources.ifPresent(CustomResourceWiring::close);
     stopEngine();
     if (events != null) {
       events.close(Duration.ofSeconds(5));

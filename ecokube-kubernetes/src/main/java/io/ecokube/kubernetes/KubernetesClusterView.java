@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final String BY_NODE = "byNode";
 
   private final Clock clock;
-  private final Map<String, NodeSpec> configured;
+  private final Function<String, Optional<NodeSpec>> configured;
   private final NodeHintPolicy hints;
   // Refusals already logged, by node: the same Node version is mapped on every snapshot.
   private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
@@ -69,8 +70,28 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
       Clock clock,
       Duration resync,
       NodeHintPolicy hints) {
+    this(client, lookup(configured), clock, resync, hints);
+  }
+
+  private static Function<String, Optional<NodeSpec>> lookup(Map<String, NodeSpec> configured) {
+    Map<String, NodeSpec> copy = Map.copyOf(Objects.requireNonNull(configured, "configured"));
+    return name -> Optional.ofNullable(copy.get(name));
+  }
+
+  /**
+   * Creates a view whose configured nodes may change while it runs (custom resources add and remove
+   * them); nothing is listed until {@link #start()}.
+   *
+   * @param configured a node's configured entry by name, asked on every snapshot
+   */
+  public KubernetesClusterView(
+      ApiClient client,
+      Function<String, Optional<NodeSpec>> configured,
+      Clock clock,
+      Duration resync,
+      NodeHintPolicy hints) {
     Objects.requireNonNull(client, "client");
-    this.configured = Map.copyOf(Objects.requireNonNull(configured, "configured"));
+    this.configured = Objects.requireNonNull(configured, "configured");
     this.hints = Objects.requireNonNull(hints, "hints");
     this.clock = Objects.requireNonNull(clock, "clock");
     AtomicInteger n = new AtomicInteger();
@@ -148,7 +169,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
     for (V1Node n : nodeList) {
       try {
         String name = n.getMetadata().getName();
-        NodeMapper.Mapping m = NodeMapper.map(n, Optional.ofNullable(configured.get(name)), hints);
+        NodeMapper.Mapping m = NodeMapper.map(n, configured.apply(name), hints);
         if (!m.refused().equals(reported.put(name, m.refused()))) {
           m.refused().forEach(LOG::warn);
         }
@@ -173,6 +194,11 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   /** The cached pods bound to a node (any phase). */
   public List<V1Pod> podsOnNode(String node) {
     return pods.getIndexer().byIndex(BY_NODE, node);
+  }
+
+  /** Every cached Node. */
+  public List<V1Node> nodes() {
+    return List.copyOf(nodes.getIndexer().list());
   }
 
   /** The cached Node, if the cache holds it. */
