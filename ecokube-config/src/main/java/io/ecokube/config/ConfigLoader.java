@@ -37,7 +37,16 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Set<String> TOP =
-      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses", "demand", "meters");
+      Set.of(
+          "pools",
+          "nodes",
+          "engine",
+          "accounting",
+          "priorityClasses",
+          "demand",
+          "meters",
+          "forecast",
+          "calibration");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -125,9 +134,15 @@ public final class ConfigLoader {
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
     Optional<KafkaDemand> kafka =
         new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
+    Optional<ScaleEvents> scaleEvents =
+        new ScaleEventsSection(problems, secretSchemes).scaleEvents(root.get("demand"));
     Optional<MeterSettings> meters =
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
+    ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
+    Optional<CalibrationSettings> calibration =
+        new CalibrationSection(problems)
+            .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -136,7 +151,16 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, meters);
+    return new EcoKubeConfig(
+        nodes,
+        built,
+        tariff,
+        problems.warnings(),
+        kafka,
+        meters,
+        forecast,
+        scaleEvents,
+        calibration);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

@@ -20,6 +20,9 @@ import java.util.TreeSet;
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
+ * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
+ * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -27,7 +30,10 @@ public record EcoKubeConfig(
     Tariff accounting,
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
-    Optional<MeterSettings> meters) {
+    Optional<MeterSettings> meters,
+    ForecastSettings forecast,
+    Optional<ScaleEvents> scaleEvents,
+    Optional<CalibrationSettings> calibration) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -39,16 +45,28 @@ public record EcoKubeConfig(
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
     Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(forecast, "forecast");
+    Objects.requireNonNull(scaleEvents, "scaleEvents");
+    Objects.requireNonNull(calibration, "calibration");
   }
 
-  /** A config without meters. */
+  /** A config without meters, forecast, scale events or calibration. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
       Tariff accounting,
       List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, Optional.empty());
+    this(
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        Optional.empty(),
+        ForecastSettings.off(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** A config with no demand source but pending pods. */

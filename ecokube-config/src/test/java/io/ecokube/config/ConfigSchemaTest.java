@@ -54,6 +54,18 @@ class ConfigSchemaTest {
           new Section("engine.carbon.deferrable[i].workload.", PolicySection.class, "WORKLOAD"),
           new Section("demand.kafka.workloads[i].workload.", DemandSection.class, "REF"),
           new Section("demand.kafka.workloads[i].pod.", DemandSection.class, "POD"),
+          new Section(
+              "demand.scaleEvents.tasks.workloads.X.requests.",
+              ScaleEventsSection.class,
+              "RESOURCES"),
+          new Section(
+              "demand.scaleEvents.tasks.workloads.X.limits.",
+              ScaleEventsSection.class,
+              "RESOURCES"),
+          new Section(
+              "demand.scaleEvents.tasks.workloads.X.tolerations[i].",
+              ScaleEventsSection.class,
+              "TOLERATION"),
           new Section("nodes[i].allocatable.", NodesSection.class, "ALLOCATABLE"),
           new Section("nodes[i].taints[i].", NodesSection.class, "TAINT"));
 

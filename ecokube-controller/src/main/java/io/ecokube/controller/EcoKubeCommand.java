@@ -7,6 +7,8 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.ConfigProblem;
 import io.ecokube.config.Durations;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.logging.LogFormat;
+import io.ecokube.controller.logging.Logging;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -152,30 +155,27 @@ public final class EcoKubeCommand implements Runnable {
             "a file with the bearer token /metrics then requires; default: /metrics is open")
     Path metricsTokenFile;
 
+    /** The task options of earlier versions: now config ({@code demand.scaleEvents}). */
     @Option(
-        names = "--task-events",
-        paramLabel = "BOOTSTRAP_SERVERS",
-        description = "run scale events from this Kafka cluster's topic as worker pods (task pods)")
-    String taskEvents;
+        names = {"--task-events", "--task-topic", "--task-namespace", "--task-template"},
+        hidden = true)
+    List<String> removedTaskOptions = new ArrayList<>();
 
     @Option(
-        names = "--task-topic",
-        paramLabel = "TOPIC",
-        defaultValue = "ecokube-tasks",
-        description = "the topic of task events; default: ${DEFAULT-VALUE}")
-    String taskTopic;
+        names = "--log-format",
+        paramLabel = "FORMAT",
+        description =
+            "text (for people) or json (one object per line, for log pipelines); default:"
+                + " $ECOKUBE_LOG_FORMAT or text")
+    String logFormat;
 
     @Option(
-        names = "--task-namespace",
-        paramLabel = "NS",
-        description = "where task pods and their PodTemplates live; default: the namespace")
-    String taskNamespace;
-
-    @Option(
-        names = "--task-template",
-        paramLabel = "WORKLOAD=PODTEMPLATE",
-        description = "the PodTemplate of a workload named in task events (repeatable)")
-    Map<String, String> taskTemplates = new LinkedHashMap<>();
+        names = "--log-level",
+        paramLabel = "LEVEL",
+        description =
+            "level of Eco-Kube's own loggers: trace, debug, info, warn or error; default:"
+                + " $ECOKUBE_LOG_LEVEL or info")
+    String logLevel;
 
     @Spec private CommandLine.Model.CommandSpec spec;
 
@@ -190,6 +190,13 @@ public final class EcoKubeCommand implements Runnable {
           identity != null
               ? identity
               : env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "ecokube-local"));
+      if (!removedTaskOptions.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--task-events, --task-topic, --task-namespace and --task-template were replaced by"
+                + " the config section demand.scaleEvents (Redis and Kafka, task pod templates);"
+                + " see docs/configuration.md");
+      }
       try {
         return new ControllerOptions(
             config,
@@ -199,10 +206,6 @@ public final class EcoKubeCommand implements Runnable {
             httpPort,
             interval,
             dryRun,
-            Optional.ofNullable(taskEvents),
-            taskTopic,
-            taskNamespace == null ? ns : taskNamespace,
-            taskTemplates,
             Optional.ofNullable(metricsTokenFile));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -212,6 +215,13 @@ public final class EcoKubeCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ControllerOptions options = options();
+      try {
+        Logging.configure(
+            logFormat != null ? LogFormat.parse(logFormat) : Logging.format(env),
+            logLevel != null ? Logging.checkLevel(logLevel) : Logging.level(env));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       KubernetesController controller;
       try {
         controller = new KubernetesController(options);
