@@ -216,10 +216,6 @@ class CustomResourcesControllerIT {
                 0,
                 Duration.ofMillis(300),
                 false,
-                Optional.empty(),
-                "tasks",
-                "ecokube",
-                Map.of(),
                 Optional.empty()));
     controller.start();
   }
