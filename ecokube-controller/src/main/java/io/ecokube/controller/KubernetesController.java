@@ -7,6 +7,7 @@ import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.state.NodeLifecycle;
+import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
@@ -18,6 +19,8 @@ import io.ecokube.controller.events.ScaleEventsWiring;
 import io.ecokube.controller.forecast.ForecastWiring;
 import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
+import io.ecokube.controller.metrics.NodeStateGauges;
+import io.ecokube.controller.reload.ConfigReloader;
 import io.ecokube.controller.resources.CustomResourceWiring;
 import io.ecokube.controller.resources.EngineFacts;
 import io.ecokube.controller.resources.HeldBackMemo;
@@ -48,7 +51,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,6 +64,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,9 +87,11 @@ public final class KubernetesController implements AutoCloseable {
 
   private final ControllerOptions options;
   private final ApiClient client;
-  // Replaced when custom resources change it (see CustomResourceWiring).
+  // Replaced by a valid reloaded config file (ConfigReloader); read when the engine starts.
   private volatile EcoKubeConfig config;
-  private volatile Map<String, NodeSpec> configured;
+  private final String configText;
+  private ConfigReloader reloader;
+  // NodePools, PowerPolicies and CostPolicies, when their CRDs are installed.
   private Optional<CustomResourceWiring> resources = Optional.empty();
   private final HeldBackMemo heldBack = new HeldBackMemo(Clock.system());
   private final KubernetesClusterView view;
@@ -114,19 +119,11 @@ public final class KubernetesController implements AutoCloseable {
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
     this.client = client(options);
-    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
-    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
-    this.config =
-        ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).load(options.config());
-    check.close();
-    this.configured = byName(config);
+    this.configText = Files.readString(options.config(), StandardCharsets.UTF_8);
+    this.config = parse(configText);
     this.view =
         new KubernetesClusterView(
-            client,
-            name -> Optional.ofNullable(configured.get(name)),
-            Clock.system(),
-            Duration.ofMinutes(10),
-            NodeHintPolicy.DEFAULT);
+            client, byName(config), Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
     if (options.dryRun()) {
       this.leadership = null;
       this.events = null;
@@ -187,6 +184,93 @@ public final class KubernetesController implements AutoCloseable {
     this.http = hb.build();
   }
 
+  /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */
+  private EcoKubeConfig parse(String text) {
+    return parse(text, options.config().toString());
+  }
+
+  private EcoKubeConfig parse(String text, String source) {
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    try (DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build()) {
+      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).parse(text, source);
+    }
+  }
+
+  private static Map<String, NodeSpec> byName(EcoKubeConfig c) {
+    Map<String, NodeSpec> out = new LinkedHashMap<>();
+    c.nodes().forEach(n -> out.put(n.name(), n));
+    return out;
+  }
+
+  /**
+   * Applies a valid reloaded config: the engine (when this replica leads) stops and starts again
+   * with it, resuming every node from its annotations as after a leadership change, so nothing in
+   * flight is lost. The ledger, its tariff and the meters keep running as they started.
+   */
+  private synchronized void reconfigure(EcoKubeConfig next) {
+    boolean running = engine != null;
+    stopEngine();
+    config = next;
+    view.reconfigure(byName(next));
+    // A CostPolicy may change the tariff: energy from now on is priced with the new one.
+    ledger.changeTariff(next.accounting());
+    if (running) {
+      startEngine(options.dryRun());
+    }
+  }
+
+  /**
+   * NodePools, PowerPolicies and CostPolicies, when their CRDs are installed: the first effective
+   * config is in force before the engine starts, and each change reconfigures the controller as a
+   * reloaded config file does.
+   */
+  private void startResources() throws InterruptedException, IOException {
+    resources =
+        CustomResourceWiring.start(
+            client,
+            CustomResourceWiring.watchNamespace(options.namespace(), System.getenv()),
+            options.identity(),
+            options.config(),
+            text -> parse(text, options.config() + " with custom resources"),
+            new CustomResourceWiring.Hooks(
+                view::nodes,
+                this::reconfigure,
+                this::engineFacts,
+                () -> !options.dryRun() && isLeader()),
+            options.interval());
+    resources.ifPresent(r -> reconfigure(r.config()));
+  }
+
+  private synchronized Optional<EngineFacts> engineFacts() {
+    return engine == null
+        ? Optional.empty()
+        : Optional.of(
+            EngineFacts.read(
+                engine,
+                ledger,
+                heldBack.recent(options.interval().multipliedBy(3)),
+                Clock.system().now()));
+  }
+
+  /** The cluster view the engine plans on (for tests). */
+  KubernetesClusterView clusterView() {
+    return view;
+  }
+
+  private static Map<String, NodeRecord> records(EcoKubeEngine e) {
+    return e == null ? Map.of() : e.records();
+  }
+
+  /** The config running now. */
+  EcoKubeConfig config() {
+    return config;
+  }
+
+  /** The port of /healthz, /readyz and /metrics. */
+  int httpPort() {
+    return http.port();
+  }
+
   private static ApiClient client(ControllerOptions o) throws IOException {
     if (o.kubeconfig().isPresent()) {
       try (Reader r = Files.newBufferedReader(o.kubeconfig().get(), StandardCharsets.UTF_8)) {
@@ -200,9 +284,32 @@ public final class KubernetesController implements AutoCloseable {
     return c;
   }
 
-  void start() throws InterruptedException {
+  void start() throws InterruptedException, IOException {
     http.start();
     LOG.info("health and metrics on port {}", http.port());
+    reloader =
+        new ConfigReloader(
+            options.config(),
+            configText,
+            this::parse,
+            // With custom resources the file is their base: assemble them again on the new file.
+            next ->
+                resources.ifPresentOrElse(
+                    CustomResourceWiring::fileChanged, () -> reconfigure(next)),
+            why -> {
+              if (events != null) {
+                events.warning("ConfigRejected", why);
+              }
+            },
+            options.interval());
+    FunctionCounter.builder("ecokube.config.reloads", reloader, ConfigReloader::applied)
+        .description("Changed config files applied without a restart")
+        .tag("result", "applied")
+        .register(registry);
+    FunctionCounter.builder("ecokube.config.reloads", reloader, ConfigReloader::rejected)
+        .description("Changed config files refused (invalid); the running config stayed")
+        .tag("result", "refused")
+        .register(registry);
     view.start();
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
@@ -227,6 +334,7 @@ public final class KubernetesController implements AutoCloseable {
     if (engine != null) {
       return;
     }
+    AtomicReference<EcoKubeEngine> built = new AtomicReference<>();
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
@@ -253,6 +361,7 @@ public final class KubernetesController implements AutoCloseable {
             .listener(ledger)
             .listener(metrics)
             .listener(heldBack)
+            .listener(new NodeStateGauges(metrics, () -> records(built.get())))
             .decisionTimer(metrics::recordDecision);
     if (dryRun) {
       actuator = new DryRunActuator();
@@ -309,6 +418,7 @@ public final class KubernetesController implements AutoCloseable {
             ForecastWiring.OWN_THREAD)
         .ifPresent(b::demand);
     engine = b.actuator(actuator).stateStore(store).build();
+    built.set(engine);
     if (!dryRun) {
       stateSaver =
           Executors.newSingleThreadScheduledExecutor(
@@ -409,68 +519,6 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
-  private static Map<String, NodeSpec> byName(EcoKubeConfig c) {
-    Map<String, NodeSpec> m = new LinkedHashMap<>();
-    c.nodes().forEach(n -> m.put(n.name(), n));
-    return Map.copyOf(m);
-  }
-
-  /**
-   * NodePools, PowerPolicies and CostPolicies, when their CRDs are installed: the first effective
-   * config is in force before the engine starts, and each change rebuilds the engine, which resumes
-   * from the Node annotations as after a failover.
-   */
-  private void startResources() throws InterruptedException {
-    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
-    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
-    ConfigLoader loader = ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME));
-    try {
-      resources =
-          CustomResourceWiring.start(
-              client,
-              CustomResourceWiring.watchNamespace(options.namespace(), System.getenv()),
-              options.identity(),
-              options.config(),
-              text -> loader.parse(text, options.config() + " with custom resources"),
-              new CustomResourceWiring.Hooks(
-                  view::nodes,
-                  this::applyConfig,
-                  this::engineFacts,
-                  () -> !options.dryRun() && isLeader()),
-              options.interval());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    resources.ifPresent(r -> applyConfig(r.config()));
-  }
-
-  private synchronized void applyConfig(EcoKubeConfig next) {
-    config = next;
-    configured = byName(next);
-    ledger.changeTariff(next.accounting());
-    if (engine != null) {
-      boolean dryRun = options.dryRun();
-      stopEngine();
-      startEngine(dryRun);
-    }
-  }
-
-  private synchronized Optional<EngineFacts> engineFacts() {
-    return engine == null
-        ? Optional.empty()
-        : Optional.of(
-            EngineFacts.read(
-                engine,
-                ledger,
-                heldBack.recent(options.interval().multipliedBy(3)),
-                Clock.system().now()));
-  }
-
-  /** The cluster view the engine plans on (for tests). */
-  KubernetesClusterView clusterView() {
-    return view;
-  }
-
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
@@ -478,10 +526,13 @@ public final class KubernetesController implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("shutting down");
+    if (reloader != null) {
+      reloader.close();
+    }
+    resources.ifPresent(CustomResourceWiring::close);
     if (leadership != null) {
       leadership.close();
     }
-    resources.ifPresent(CustomResourceWiring::close);
     stopEngine();
     if (events != null) {
       events.close(Duration.ofSeconds(5));

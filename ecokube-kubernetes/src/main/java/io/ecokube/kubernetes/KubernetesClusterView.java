@@ -6,6 +6,8 @@ import io.ecokube.api.cluster.ClusterView;
 import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
@@ -28,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,22 @@ import org.slf4j.LoggerFactory;
  * ({@link PodClassifier#isRelevant}). Call {@link #start()} and wait for {@link
  * #awaitSynced(Duration)} before the first snapshot; {@link #close()} stops the watches.
  */
+@KubernetesAccess(
+    resources = {"nodes", "pods"},
+    verbs = {"list", "watch"})
+@KubernetesAccess(
+    group = "policy",
+    resources = "poddisruptionbudgets",
+    verbs = {"list", "watch"})
 public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesClusterView.class);
   private static final String BY_NODE = "byNode";
+  // How often awaitSynced looks at the informers' sync flags.
+  private static final Duration SYNC_POLL = Duration.ofMillis(20);
 
   private final Clock clock;
-  private final Function<String, Optional<NodeSpec>> configured;
+  // Replaced whole when the config file is reloaded; each snapshot reads it once.
+  private volatile Map<String, NodeSpec> configured;
   private final NodeHintPolicy hints;
   // Refusals already logged, by node: the same Node version is mapped on every snapshot.
   private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
@@ -70,28 +81,8 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
       Clock clock,
       Duration resync,
       NodeHintPolicy hints) {
-    this(client, lookup(configured), clock, resync, hints);
-  }
-
-  private static Function<String, Optional<NodeSpec>> lookup(Map<String, NodeSpec> configured) {
-    Map<String, NodeSpec> copy = Map.copyOf(Objects.requireNonNull(configured, "configured"));
-    return name -> Optional.ofNullable(copy.get(name));
-  }
-
-  /**
-   * Creates a view whose configured nodes may change while it runs (custom resources add and remove
-   * them); nothing is listed until {@link #start()}.
-   *
-   * @param configured a node's configured entry by name, asked on every snapshot
-   */
-  public KubernetesClusterView(
-      ApiClient client,
-      Function<String, Optional<NodeSpec>> configured,
-      Clock clock,
-      Duration resync,
-      NodeHintPolicy hints) {
     Objects.requireNonNull(client, "client");
-    this.configured = Objects.requireNonNull(configured, "configured");
+    this.configured = Map.copyOf(Objects.requireNonNull(configured, "configured"));
     this.hints = Objects.requireNonNull(hints, "hints");
     this.clock = Objects.requireNonNull(clock, "clock");
     AtomicInteger n = new AtomicInteger();
@@ -134,6 +125,14 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
                     : List.of(p.getSpec().getNodeName())));
   }
 
+  /**
+   * The nodes of a reloaded config file: the next snapshot uses their power profiles, driver chains
+   * and pools.
+   */
+  public void reconfigure(Map<String, NodeSpec> nodes) {
+    this.configured = Map.copyOf(Objects.requireNonNull(nodes, "nodes"));
+  }
+
   /** Starts the list-and-watch of all three resources. */
   public void start() {
     factory.startAllRegisteredInformers();
@@ -156,7 +155,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
         return false;
       }
       // The informer library offers no sync callback; poll its flag.
-      Thread.sleep(20);
+      Sleeper.system().sleep(SYNC_POLL);
     }
     return true;
   }
@@ -169,7 +168,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
     for (V1Node n : nodeList) {
       try {
         String name = n.getMetadata().getName();
-        NodeMapper.Mapping m = NodeMapper.map(n, configured.apply(name), hints);
+        NodeMapper.Mapping m = NodeMapper.map(n, Optional.ofNullable(configured.get(name)), hints);
         if (!m.refused().equals(reported.put(name, m.refused()))) {
           m.refused().forEach(LOG::warn);
         }

@@ -70,7 +70,9 @@ public final class CustomResourceWiring implements AutoCloseable {
   }
 
   private final CustomResourceWatch watch;
-  private final ResourceDocument document;
+  private final Path configFile;
+  private final Function<String, EcoKubeConfig> loader;
+  private volatile ResourceDocument document;
   private final ResourceStatusWriter status;
   private final ResourceEvents events;
   private final Hooks hooks;
@@ -84,10 +86,14 @@ public final class CustomResourceWiring implements AutoCloseable {
       ApiClient client,
       Optional<String> namespace,
       String identity,
-      ResourceDocument document,
+      Path configFile,
+      Function<String, EcoKubeConfig> loader,
       Hooks hooks,
-      Duration period) {
-    this.document = document;
+      Duration period)
+      throws IOException {
+    this.configFile = configFile;
+    this.loader = loader;
+    this.document = document(configFile, loader);
     this.hooks = hooks;
     this.period = period;
     this.status = new ResourceStatusWriter(client, Clock.system());
@@ -130,11 +136,8 @@ public final class CustomResourceWiring implements AutoCloseable {
       Hooks hooks,
       Duration period)
       throws IOException, InterruptedException {
-    JsonNode file = new YAMLMapper().readTree(Files.readString(configFile));
-    ObjectNode base = file instanceof ObjectNode o ? o : new YAMLMapper().createObjectNode();
     CustomResourceWiring w =
-        new CustomResourceWiring(
-            client, namespace, identity, new ResourceDocument(base, loader), hooks, period);
+        new CustomResourceWiring(client, namespace, identity, configFile, loader, hooks, period);
     boolean installed;
     try {
       installed = w.watch.installed();
@@ -162,6 +165,33 @@ public final class CustomResourceWiring implements AutoCloseable {
     w.loop.scheduleWithFixedDelay(
         w::reconcileSafely, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     return Optional.of(w);
+  }
+
+  private static ResourceDocument document(Path file, Function<String, EcoKubeConfig> loader)
+      throws IOException {
+    JsonNode tree = new YAMLMapper().readTree(Files.readString(file));
+    ObjectNode base = tree instanceof ObjectNode o ? o : new YAMLMapper().createObjectNode();
+    return new ResourceDocument(base, loader);
+  }
+
+  /**
+   * The config file changed (and is valid on its own): the resources are assembled again on it, on
+   * the wiring's thread.
+   */
+  public void fileChanged() {
+    try {
+      loop.execute(
+          () -> {
+            try {
+              document = document(configFile, loader);
+              reconcile();
+            } catch (IOException | RuntimeException e) {
+              LOG.error("custom resources not assembled on the changed config file", e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // Closing.
+    }
   }
 
   /** The effective config now (the file and every applied resource). */
