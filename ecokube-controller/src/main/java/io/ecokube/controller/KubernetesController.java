@@ -465,6 +465,11 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
+  /** The ledger, for tests of what reaches it. */
+  EnergyLedger ledger() {
+    return ledger;
+  }
+
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }

@@ -7,6 +7,7 @@ import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.time.Clock;
 import io.ecokube.api.time.Sleeper;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * ({@link PodClassifier#isRelevant}). Call {@link #start()} and wait for {@link
  * #awaitSynced(Duration)} before the first snapshot; {@link #close()} stops the watches.
  */
+@KubernetesAccess(
+    resources = {"nodes", "pods"},
+    verbs = {"list", "watch"})
+@KubernetesAccess(
+    group = "policy",
+    resources = "poddisruptionbudgets",
+    verbs = {"list", "watch"})
 public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesClusterView.class);
   private static final String BY_NODE = "byNode";
