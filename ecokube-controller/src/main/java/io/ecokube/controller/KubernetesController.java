@@ -12,6 +12,7 @@ import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.api.ApiWiring;
 import io.ecokube.controller.calibration.CalibrationWiring;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
@@ -103,6 +104,7 @@ public final class KubernetesController implements AutoCloseable {
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
   private final Metering metering;
+  private final ApiWiring api;
   private final Optional<CalibrationWiring> calibration;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
@@ -157,6 +159,14 @@ public final class KubernetesController implements AutoCloseable {
             ? null
             : new LedgerStore(new ConfigMapState(client, options.namespace(), STATE_CONFIG_MAP));
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    this.api =
+        ApiWiring.create(
+            config,
+            new KubernetesSecretResolver(client, SecretResolver.standard()),
+            ledger,
+            view::snapshot,
+            this::lifecycleOf,
+            Clock.system());
     this.calibration = CalibrationWiring.of(config, metering, registry);
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
@@ -172,7 +182,8 @@ public final class KubernetesController implements AutoCloseable {
     HealthServer.Builder hb =
         HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
             .ready(view::hasSynced)
-            .metrics(registry::scrape);
+            .metrics(registry::scrape)
+            .api(api.api());
     if (options.metricsTokenFile().isPresent()) {
       Path f = options.metricsTokenFile().get();
       try {
@@ -286,7 +297,8 @@ public final class KubernetesController implements AutoCloseable {
 
   void start() throws InterruptedException, IOException {
     http.start();
-    LOG.info("health and metrics on port {}", http.port());
+    LOG.info("health, metrics, API and dashboard on port {}", http.port());
+    api.start();
     reloader =
         new ConfigReloader(
             options.config(),
@@ -519,6 +531,16 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
+  /** A node's power state as this replica's engine knows it; empty when it does not lead. */
+  private synchronized Optional<String> lifecycleOf(String node) {
+    return engine == null ? Optional.empty() : engine.record(node).map(r -> r.state().name());
+  }
+
+  /** The ledger, for tests of what reaches it. */
+  EnergyLedger ledger() {
+    return ledger;
+  }
+
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
@@ -538,6 +560,7 @@ public final class KubernetesController implements AutoCloseable {
       events.close(Duration.ofSeconds(5));
     }
     view.close();
+    api.close();
     http.close();
   }
 
