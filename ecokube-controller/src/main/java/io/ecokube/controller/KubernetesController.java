@@ -7,10 +7,12 @@ import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.state.NodeLifecycle;
+import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.api.ApiWiring;
 import io.ecokube.controller.calibration.CalibrationWiring;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
@@ -18,6 +20,11 @@ import io.ecokube.controller.events.ScaleEventsWiring;
 import io.ecokube.controller.forecast.ForecastWiring;
 import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
+import io.ecokube.controller.metrics.NodeStateGauges;
+import io.ecokube.controller.reload.ConfigReloader;
+import io.ecokube.controller.resources.CustomResourceWiring;
+import io.ecokube.controller.resources.EngineFacts;
+import io.ecokube.controller.resources.HeldBackMemo;
 import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
@@ -58,6 +65,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +88,13 @@ public final class KubernetesController implements AutoCloseable {
 
   private final ControllerOptions options;
   private final ApiClient client;
-  private final EcoKubeConfig config;
+  // Replaced by a valid reloaded config file (ConfigReloader); read when the engine starts.
+  private volatile EcoKubeConfig config;
+  private final String configText;
+  private ConfigReloader reloader;
+  // NodePools, PowerPolicies and CostPolicies, when their CRDs are installed.
+  private Optional<CustomResourceWiring> resources = Optional.empty();
+  private final HeldBackMemo heldBack = new HeldBackMemo(Clock.system());
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
@@ -90,6 +104,7 @@ public final class KubernetesController implements AutoCloseable {
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
   private final Metering metering;
+  private final ApiWiring api;
   private final Optional<CalibrationWiring> calibration;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
@@ -106,16 +121,11 @@ public final class KubernetesController implements AutoCloseable {
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
     this.client = client(options);
-    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
-    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
-    this.config =
-        ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).load(options.config());
-    check.close();
-    Map<String, NodeSpec> configured = new LinkedHashMap<>();
-    config.nodes().forEach(n -> configured.put(n.name(), n));
+    this.configText = Files.readString(options.config(), StandardCharsets.UTF_8);
+    this.config = parse(configText);
     this.view =
         new KubernetesClusterView(
-            client, configured, Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
+            client, byName(config), Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
     if (options.dryRun()) {
       this.leadership = null;
       this.events = null;
@@ -149,6 +159,14 @@ public final class KubernetesController implements AutoCloseable {
             ? null
             : new LedgerStore(new ConfigMapState(client, options.namespace(), STATE_CONFIG_MAP));
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    this.api =
+        ApiWiring.create(
+            config,
+            new KubernetesSecretResolver(client, SecretResolver.standard()),
+            ledger,
+            view::snapshot,
+            this::lifecycleOf,
+            Clock.system());
     this.calibration = CalibrationWiring.of(config, metering, registry);
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
@@ -164,7 +182,8 @@ public final class KubernetesController implements AutoCloseable {
     HealthServer.Builder hb =
         HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
             .ready(view::hasSynced)
-            .metrics(registry::scrape);
+            .metrics(registry::scrape)
+            .api(api.api());
     if (options.metricsTokenFile().isPresent()) {
       Path f = options.metricsTokenFile().get();
       try {
@@ -174,6 +193,93 @@ public final class KubernetesController implements AutoCloseable {
       }
     }
     this.http = hb.build();
+  }
+
+  /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */
+  private EcoKubeConfig parse(String text) {
+    return parse(text, options.config().toString());
+  }
+
+  private EcoKubeConfig parse(String text, String source) {
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    try (DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build()) {
+      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).parse(text, source);
+    }
+  }
+
+  private static Map<String, NodeSpec> byName(EcoKubeConfig c) {
+    Map<String, NodeSpec> out = new LinkedHashMap<>();
+    c.nodes().forEach(n -> out.put(n.name(), n));
+    return out;
+  }
+
+  /**
+   * Applies a valid reloaded config: the engine (when this replica leads) stops and starts again
+   * with it, resuming every node from its annotations as after a leadership change, so nothing in
+   * flight is lost. The ledger, its tariff and the meters keep running as they started.
+   */
+  private synchronized void reconfigure(EcoKubeConfig next) {
+    boolean running = engine != null;
+    stopEngine();
+    config = next;
+    view.reconfigure(byName(next));
+    // A CostPolicy may change the tariff: energy from now on is priced with the new one.
+    ledger.changeTariff(next.accounting());
+    if (running) {
+      startEngine(options.dryRun());
+    }
+  }
+
+  /**
+   * NodePools, PowerPolicies and CostPolicies, when their CRDs are installed: the first effective
+   * config is in force before the engine starts, and each change reconfigures the controller as a
+   * reloaded config file does.
+   */
+  private void startResources() throws InterruptedException, IOException {
+    resources =
+        CustomResourceWiring.start(
+            client,
+            CustomResourceWiring.watchNamespace(options.namespace(), System.getenv()),
+            options.identity(),
+            options.config(),
+            text -> parse(text, options.config() + " with custom resources"),
+            new CustomResourceWiring.Hooks(
+                view::nodes,
+                this::reconfigure,
+                this::engineFacts,
+                () -> !options.dryRun() && isLeader()),
+            options.interval());
+    resources.ifPresent(r -> reconfigure(r.config()));
+  }
+
+  private synchronized Optional<EngineFacts> engineFacts() {
+    return engine == null
+        ? Optional.empty()
+        : Optional.of(
+            EngineFacts.read(
+                engine,
+                ledger,
+                heldBack.recent(options.interval().multipliedBy(3)),
+                Clock.system().now()));
+  }
+
+  /** The cluster view the engine plans on (for tests). */
+  KubernetesClusterView clusterView() {
+    return view;
+  }
+
+  private static Map<String, NodeRecord> records(EcoKubeEngine e) {
+    return e == null ? Map.of() : e.records();
+  }
+
+  /** The config running now. */
+  EcoKubeConfig config() {
+    return config;
+  }
+
+  /** The port of /healthz, /readyz and /metrics. */
+  int httpPort() {
+    return http.port();
   }
 
   private static ApiClient client(ControllerOptions o) throws IOException {
@@ -189,13 +295,38 @@ public final class KubernetesController implements AutoCloseable {
     return c;
   }
 
-  void start() throws InterruptedException {
+  void start() throws InterruptedException, IOException {
     http.start();
-    LOG.info("health and metrics on port {}", http.port());
+    LOG.info("health, metrics, API and dashboard on port {}", http.port());
+    api.start();
+    reloader =
+        new ConfigReloader(
+            options.config(),
+            configText,
+            this::parse,
+            // With custom resources the file is their base: assemble them again on the new file.
+            next ->
+                resources.ifPresentOrElse(
+                    CustomResourceWiring::fileChanged, () -> reconfigure(next)),
+            why -> {
+              if (events != null) {
+                events.warning("ConfigRejected", why);
+              }
+            },
+            options.interval());
+    FunctionCounter.builder("ecokube.config.reloads", reloader, ConfigReloader::applied)
+        .description("Changed config files applied without a restart")
+        .tag("result", "applied")
+        .register(registry);
+    FunctionCounter.builder("ecokube.config.reloads", reloader, ConfigReloader::rejected)
+        .description("Changed config files refused (invalid); the running config stayed")
+        .tag("result", "refused")
+        .register(registry);
     view.start();
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
     }
+    startResources();
     if (options.dryRun()) {
       startEngine(true);
       return;
@@ -215,6 +346,7 @@ public final class KubernetesController implements AutoCloseable {
     if (engine != null) {
       return;
     }
+    AtomicReference<EcoKubeEngine> built = new AtomicReference<>();
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
@@ -240,6 +372,8 @@ public final class KubernetesController implements AutoCloseable {
             .listener(new PlanLog(dryRun))
             .listener(ledger)
             .listener(metrics)
+            .listener(heldBack)
+            .listener(new NodeStateGauges(metrics, () -> records(built.get())))
             .decisionTimer(metrics::recordDecision);
     if (dryRun) {
       actuator = new DryRunActuator();
@@ -296,6 +430,7 @@ public final class KubernetesController implements AutoCloseable {
             ForecastWiring.OWN_THREAD)
         .ifPresent(b::demand);
     engine = b.actuator(actuator).stateStore(store).build();
+    built.set(engine);
     if (!dryRun) {
       stateSaver =
           Executors.newSingleThreadScheduledExecutor(
@@ -396,6 +531,16 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
+  /** A node's power state as this replica's engine knows it; empty when it does not lead. */
+  private synchronized Optional<String> lifecycleOf(String node) {
+    return engine == null ? Optional.empty() : engine.record(node).map(r -> r.state().name());
+  }
+
+  /** The ledger, for tests of what reaches it. */
+  EnergyLedger ledger() {
+    return ledger;
+  }
+
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
@@ -403,6 +548,10 @@ public final class KubernetesController implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("shutting down");
+    if (reloader != null) {
+      reloader.close();
+    }
+    resources.ifPresent(CustomResourceWiring::close);
     if (leadership != null) {
       leadership.close();
     }
@@ -411,6 +560,7 @@ public final class KubernetesController implements AutoCloseable {
       events.close(Duration.ofSeconds(5));
     }
     view.close();
+    api.close();
     http.close();
   }
 

@@ -6,6 +6,8 @@ import io.ecokube.api.cluster.ClusterView;
 import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
@@ -40,12 +42,22 @@ import org.slf4j.LoggerFactory;
  * ({@link PodClassifier#isRelevant}). Call {@link #start()} and wait for {@link
  * #awaitSynced(Duration)} before the first snapshot; {@link #close()} stops the watches.
  */
+@KubernetesAccess(
+    resources = {"nodes", "pods"},
+    verbs = {"list", "watch"})
+@KubernetesAccess(
+    group = "policy",
+    resources = "poddisruptionbudgets",
+    verbs = {"list", "watch"})
 public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesClusterView.class);
   private static final String BY_NODE = "byNode";
+  // How often awaitSynced looks at the informers' sync flags.
+  private static final Duration SYNC_POLL = Duration.ofMillis(20);
 
   private final Clock clock;
-  private final Map<String, NodeSpec> configured;
+  // Replaced whole when the config file is reloaded; each snapshot reads it once.
+  private volatile Map<String, NodeSpec> configured;
   private final NodeHintPolicy hints;
   // Refusals already logged, by node: the same Node version is mapped on every snapshot.
   private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
@@ -113,6 +125,14 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
                     : List.of(p.getSpec().getNodeName())));
   }
 
+  /**
+   * The nodes of a reloaded config file: the next snapshot uses their power profiles, driver chains
+   * and pools.
+   */
+  public void reconfigure(Map<String, NodeSpec> nodes) {
+    this.configured = Map.copyOf(Objects.requireNonNull(nodes, "nodes"));
+  }
+
   /** Starts the list-and-watch of all three resources. */
   public void start() {
     factory.startAllRegisteredInformers();
@@ -135,7 +155,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
         return false;
       }
       // The informer library offers no sync callback; poll its flag.
-      Thread.sleep(20);
+      Sleeper.system().sleep(SYNC_POLL);
     }
     return true;
   }
@@ -173,6 +193,11 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   /** The cached pods bound to a node (any phase). */
   public List<V1Pod> podsOnNode(String node) {
     return pods.getIndexer().byIndex(BY_NODE, node);
+  }
+
+  /** Every cached Node. */
+  public List<V1Node> nodes() {
+    return List.copyOf(nodes.getIndexer().list());
   }
 
   /** The cached Node, if the cache holds it. */

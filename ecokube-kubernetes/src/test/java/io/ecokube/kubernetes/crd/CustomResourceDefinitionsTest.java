@@ -33,7 +33,12 @@ class CustomResourceDefinitionsTest {
   @BeforeAll
   static void load() throws IOException {
     try (Stream<Path> files = Files.list(CRDS)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".yaml"))
+              .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+              .sorted()
+              .toList()) {
         CrdSchema s = CrdSchema.load(f);
         BY_KIND.put(s.crd.at("/spec/names/kind").asText(), s);
       }
@@ -105,6 +110,34 @@ class CustomResourceDefinitionsTest {
                           .as("problems of %s", d.at("/metadata/name").asText())
                           .anySatisfy(m -> assertThat(m).contains(expect));
                     }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> theExamplesInTheDocsAreAccepted() throws IOException {
+    String md = Files.readString(Path.of("..", "docs", "custom-resources.md"));
+    List<JsonNode> examples = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(md);
+    while (m.find()) {
+      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(m.group(1))) {
+        while (it.hasNext()) {
+          JsonNode d = it.next();
+          if (d != null && d.path("apiVersion").asText().startsWith("ecokube.io/")) {
+            examples.add(d);
+          }
+        }
+      }
+    }
+    assertThat(examples)
+        .extracting(d -> d.path("kind").asText())
+        .contains("NodePool", "PowerPolicy", "CostPolicy");
+    return examples.stream()
+        .map(
+            d ->
+                DynamicTest.dynamicTest(
+                    d.at("/kind").asText() + " " + d.at("/metadata/name").asText(),
+                    () -> assertThat(schemaOf(d).problems(d)).isEmpty()));
   }
 
   @Test
