@@ -46,7 +46,8 @@ public final class ConfigLoader {
           "demand",
           "meters",
           "forecast",
-          "calibration");
+          "calibration",
+          "api");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -143,6 +144,7 @@ public final class ConfigLoader {
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
     ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
+    ApiSettings api = new ApiSection(problems, secretSchemes).api(root.get("api"));
     Optional<CalibrationSettings> calibration =
         new CalibrationSection(problems)
             .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
@@ -163,7 +165,8 @@ public final class ConfigLoader {
         meters,
         forecast,
         scaleEvents,
-        calibration);
+        calibration,
+        api);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

@@ -23,6 +23,7 @@ import java.util.TreeSet;
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
  * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
+ * @param api who may call the JSON API ({@code api})
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -33,7 +34,8 @@ public record EcoKubeConfig(
     Optional<MeterSettings> meters,
     ForecastSettings forecast,
     Optional<ScaleEvents> scaleEvents,
-    Optional<CalibrationSettings> calibration) {
+    Optional<CalibrationSettings> calibration,
+    ApiSettings api) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -48,6 +50,31 @@ public record EcoKubeConfig(
     Objects.requireNonNull(forecast, "forecast");
     Objects.requireNonNull(scaleEvents, "scaleEvents");
     Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(api, "api");
+  }
+
+  /** A config with the default API settings (no token: the API refuses every call). */
+  public EcoKubeConfig(
+      List<NodeSpec> nodes,
+      EnginePolicy policy,
+      Tariff accounting,
+      List<String> warnings,
+      Optional<KafkaDemand> kafkaDemand,
+      Optional<MeterSettings> meters,
+      ForecastSettings forecast,
+      Optional<ScaleEvents> scaleEvents,
+      Optional<CalibrationSettings> calibration) {
+    this(
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        meters,
+        forecast,
+        scaleEvents,
+        calibration,
+        ApiSettings.DEFAULT);
   }
 
   /** A config without meters, forecast, scale events or calibration. */

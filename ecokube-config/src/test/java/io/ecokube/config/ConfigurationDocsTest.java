@@ -57,6 +57,7 @@ class ConfigurationDocsTest {
           new Section("meters.kepler.", MetersSection.class, "KEPLER"),
           new Section("meters.dcmi.", MetersSection.class, "BMC"),
           new Section("meters.redfish.", MetersSection.class, "BMC"),
+          new Section("api.", ApiSection.class, "KEYS"),
           new Section("nodes[i].", NodesSection.class, "NODE"),
           new Section("nodes[i].power.", NodesSection.class, "POWER"),
           new Section("nodes[i].power.drivers[i].", NodesSection.class, "DRIVER"));
