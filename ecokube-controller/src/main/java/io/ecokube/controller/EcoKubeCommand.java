@@ -288,7 +288,7 @@ public final class EcoKubeCommand implements Runnable {
       EcoKubeConfig loaded;
       try (DriverRegistry drivers =
           DriverRegistry.builder().loadServices().secrets(SecretResolver.standard()).build()) {
-        loaded = ConfigLoader.using(drivers, Set.of()).load(config);
+        loaded = ConfigLoader.using(drivers).load(config);
       } catch (ConfigException | NoSuchFileException e) {
         spec.commandLine().getErr().println(message(e));
         return INVALID_CONFIG;

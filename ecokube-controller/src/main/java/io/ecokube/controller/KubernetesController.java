@@ -22,6 +22,9 @@ import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.metrics.NodeStateGauges;
 import io.ecokube.controller.reload.ConfigReloader;
+import io.ecokube.controller.resources.CustomResourceWiring;
+import io.ecokube.controller.resources.EngineFacts;
+import io.ecokube.controller.resources.HeldBackMemo;
 import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
@@ -89,6 +92,9 @@ public final class KubernetesController implements AutoCloseable {
   private volatile EcoKubeConfig config;
   private final String configText;
   private ConfigReloader reloader;
+  // NodePools, PowerPolicies and CostPolicies, when their CRDs are installed.
+  private Optional<CustomResourceWiring> resources = Optional.empty();
+  private final HeldBackMemo heldBack = new HeldBackMemo(Clock.system());
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
@@ -191,10 +197,13 @@ public final class KubernetesController implements AutoCloseable {
 
   /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */
   private EcoKubeConfig parse(String text) {
+    return parse(text, options.config().toString());
+  }
+
+  private EcoKubeConfig parse(String text, String source) {
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     try (DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build()) {
-      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME))
-          .parse(text, options.config().toString());
+      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).parse(text, source);
     }
   }
 
@@ -214,9 +223,49 @@ public final class KubernetesController implements AutoCloseable {
     stopEngine();
     config = next;
     view.reconfigure(byName(next));
+    // A CostPolicy may change the tariff: energy from now on is priced with the new one.
+    ledger.changeTariff(next.accounting());
     if (running) {
       startEngine(options.dryRun());
     }
+  }
+
+  /**
+   * NodePools, PowerPolicies and CostPolicies, when their CRDs are installed: the first effective
+   * config is in force before the engine starts, and each change reconfigures the controller as a
+   * reloaded config file does.
+   */
+  private void startResources() throws InterruptedException, IOException {
+    resources =
+        CustomResourceWiring.start(
+            client,
+            CustomResourceWiring.watchNamespace(options.namespace(), System.getenv()),
+            options.identity(),
+            options.config(),
+            text -> parse(text, options.config() + " with custom resources"),
+            new CustomResourceWiring.Hooks(
+                view::nodes,
+                this::reconfigure,
+                this::engineFacts,
+                () -> !options.dryRun() && isLeader()),
+            options.interval());
+    resources.ifPresent(r -> reconfigure(r.config()));
+  }
+
+  private synchronized Optional<EngineFacts> engineFacts() {
+    return engine == null
+        ? Optional.empty()
+        : Optional.of(
+            EngineFacts.read(
+                engine,
+                ledger,
+                heldBack.recent(options.interval().multipliedBy(3)),
+                Clock.system().now()));
+  }
+
+  /** The cluster view the engine plans on (for tests). */
+  KubernetesClusterView clusterView() {
+    return view;
   }
 
   private static Map<String, NodeRecord> records(EcoKubeEngine e) {
@@ -255,7 +304,10 @@ public final class KubernetesController implements AutoCloseable {
             options.config(),
             configText,
             this::parse,
-            this::reconfigure,
+            // With custom resources the file is their base: assemble them again on the new file.
+            next ->
+                resources.ifPresentOrElse(
+                    CustomResourceWiring::fileChanged, () -> reconfigure(next)),
             why -> {
               if (events != null) {
                 events.warning("ConfigRejected", why);
@@ -274,6 +326,7 @@ public final class KubernetesController implements AutoCloseable {
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
     }
+    startResources();
     if (options.dryRun()) {
       startEngine(true);
       return;
@@ -319,6 +372,7 @@ public final class KubernetesController implements AutoCloseable {
             .listener(new PlanLog(dryRun))
             .listener(ledger)
             .listener(metrics)
+            .listener(heldBack)
             .listener(new NodeStateGauges(metrics, () -> records(built.get())))
             .decisionTimer(metrics::recordDecision);
     if (dryRun) {
@@ -497,6 +551,7 @@ public final class KubernetesController implements AutoCloseable {
     if (reloader != null) {
       reloader.close();
     }
+    resources.ifPresent(CustomResourceWiring::close);
     if (leadership != null) {
       leadership.close();
     }
