@@ -78,6 +78,10 @@ public final class ResourceDocument {
 
   private final ObjectNode file;
   private final Function<String, EcoKubeConfig> loader;
+  // Documents the loader accepted in the last call: the loader builds every driver and reads
+  // every referenced Secret, which a steady cluster need not repeat each period. Refused documents
+  // are checked again each time, so a Secret created later is seen.
+  private Map<String, EcoKubeConfig> accepted = Map.of();
 
   /**
    * @param file the config file's document (YAML parsed to a tree)
@@ -95,7 +99,9 @@ public final class ResourceDocument {
    * @param resources every NodePool, PowerPolicy and CostPolicy, oldest first
    * @param nodes the cluster's Nodes
    */
-  public Result assemble(List<CustomResource> resources, List<NodeFacts> nodes) {
+  public synchronized Result assemble(List<CustomResource> resources, List<NodeFacts> nodes) {
+    Map<String, EcoKubeConfig> seen = accepted;
+    accepted = new HashMap<>();
     Map<String, Verdict> refused = new LinkedHashMap<>();
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Assembly a = new Assembly(resources, nodes, refused);
@@ -106,7 +112,9 @@ public final class ResourceDocument {
         throw new IllegalStateException("cannot write the assembled document", e);
       }
       try {
-        EcoKubeConfig config = loader.apply(text);
+        EcoKubeConfig known = seen.get(text);
+        EcoKubeConfig config = known != null ? known : loader.apply(text);
+        accepted.put(text, config);
         Map<String, Verdict> out = new LinkedHashMap<>(refused);
         a.applied.forEach(
             (key, r) ->

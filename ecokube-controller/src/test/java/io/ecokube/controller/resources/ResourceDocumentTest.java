@@ -161,6 +161,39 @@ class ResourceDocumentTest {
   }
 
   @Test
+  void anUnchangedDocumentIsNotValidatedAgainButARefusedOneIs() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger loads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ResourceDocument d =
+        new ResourceDocument(
+            (ObjectNode) YAML.readTree("{}"),
+            text -> {
+              loads.incrementAndGet();
+              return loader.parse(text, "test");
+            });
+    List<CustomResource> good =
+        List.of(
+            resource(
+                ResourceKind.NODE_POOL, "ecokube", "a", "nodeSelector: {matchLabels: {r: x}}"));
+    List<NodeFacts> nodes = List.of(node("w1", Map.of("r", "x"), Map.of()));
+    d.assemble(good, nodes);
+    d.assemble(good, nodes);
+    assertThat(loads.get()).isEqualTo(1);
+    List<CustomResource> bad =
+        List.of(
+            resource(
+                ResourceKind.NODE_POOL,
+                "ecokube",
+                "b",
+                "{nodeSelector: {matchLabels: {r: x}}, minWarmNodes: 5}"));
+    int before = loads.get();
+    d.assemble(bad, nodes);
+    d.assemble(bad, nodes);
+    // Each time: the refused document, then the file alone (accepted once, then remembered).
+    assertThat(loads.get() - before).isEqualTo(3);
+  }
+
+  @Test
   void anInvalidResourceIsRefusedWithItsOwnFieldNamesAndTheOthersStillApply() throws Exception {
     ResourceDocument.Result r =
         document("{}")

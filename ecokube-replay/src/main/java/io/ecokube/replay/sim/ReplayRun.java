@@ -9,6 +9,7 @@ import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.Resources;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Durations;
 import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.core.driver.DriverRegistry;
@@ -79,6 +80,8 @@ public final class ReplayRun {
   private final PreWake preWake;
 
   private final ReplayNodes nodes;
+  // Not final: the node mirror made before it tells it of transitions.
+  private BackfillQueue queue;
   private final SeriesAccumulator series;
   private boolean dirty = true;
 
@@ -86,6 +89,7 @@ public final class ReplayRun {
   private final boolean capped;
 
   private boolean acted;
+  private boolean preWakeActed;
 
   private final Map<String, Integer> podByName = new HashMap<>();
   private final int[] attempt;
@@ -142,7 +146,12 @@ public final class ReplayRun {
             spec.power().bootTime(),
             spec.coresPerNode(),
             ledger,
-            () -> dirty = true);
+            () -> {
+              dirty = true;
+              if (this.queue != null) {
+                this.queue.changed();
+              }
+            });
     series = new SeriesAccumulator(endMs, step.toMillis());
     attempt = new int[plan.pods];
     podNode = new int[plan.pods];
@@ -150,6 +159,16 @@ public final class ReplayRun {
     running = new boolean[plan.pods];
     jobs = new JobOutcomes(plan);
     this.preWake = preWake.map(f -> f.apply(clock)).orElse(null);
+    queue =
+        new BackfillQueue(
+            plan,
+            nodes,
+            podByName,
+            this::podName,
+            START,
+            spec.power().bootTime().toMillis(),
+            spec.power().shutdownTime().toMillis());
+    cluster.scheduler(queue);
     cluster.addListener(new Pods());
     registry = DriverRegistry.builder().register(cluster.driverProvider()).clock(clock).build();
     engine =
@@ -244,10 +263,10 @@ public final class ReplayRun {
    */
   private void step() {
     long now = nowMs();
+    boolean freed = false;
     while (nextArrival < plan.pods && plan.podArrivalMs[nextArrival] <= now) {
       arrive(nextArrival++);
     }
-    boolean freed = false;
     while (!completions.isEmpty() && completions.peek()[0] <= now) {
       long[] c = completions.poll();
       freed |= complete((int) c[1], (int) c[2]);
@@ -257,6 +276,11 @@ public final class ReplayRun {
     if (freed || now == machineDue) {
       cluster.refresh();
     }
+    if (now == machineDue) {
+      queue.changed();
+    }
+    // All pods of the jobs arriving now are queued before the queue looks: jobs start whole.
+    queue.look(cluster::refresh);
     if (nextReconcile < now) {
       nextReconcile = ceil(now, reconcileMs);
     }
@@ -304,6 +328,8 @@ public final class ReplayRun {
       preWake.record((busyCpu + pendingCpu) / 1000.0);
     }
     acted = !engine.reconcileOnce().actions().isEmpty();
+    // Nodes changed state: the queue looks now.
+    queue.look(cluster::refresh);
     dirty = false;
     nodes.reconciled(now);
   }
@@ -378,6 +404,7 @@ public final class ReplayRun {
     }
     int coresNow = (int) Math.ceil((busyCpu + pendingCpu) / 1000.0);
     List<WorkloadDemand> expected = preWake.expected(FORECAST, ONE_CORE, coresNow);
+    preWakeActed |= !expected.isEmpty();
     return new Demand(now, List.of(), expected, Optional.empty());
   }
 
@@ -390,6 +417,7 @@ public final class ReplayRun {
     podByName.put(name, p);
     pending++;
     pendingCpu += plan.podCpuMillis[p];
+    queue.changed();
     cluster.addPod(
         PodInfo.pending(
             "replay",
@@ -416,6 +444,7 @@ public final class ReplayRun {
     dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
     String name = podName(p);
     podByName.remove(name);
+    queue.stopped(p);
     cluster.deletePod("replay/" + name);
     jobs.podDone(p);
     return true;
@@ -440,7 +469,28 @@ public final class ReplayRun {
         jobs.delayedByBoot(),
         nodes.cycles(),
         series.series(),
-        wall);
+        wall,
+        preWakeCaveat());
+  }
+
+  /** Says so when pre-wake never asked for a node: the result is then the default's. */
+  private Optional<String> preWakeCaveat() {
+    if (preWake == null || preWakeActed) {
+      return Optional.empty();
+    }
+    if (preWake.fits() == 0) {
+      return Optional.of(
+          String.format(
+              "pre-wake inactive: it needs %s of history before its first forecast and the"
+                  + " replay covers %s, so %s behaves as eco-kube default",
+              Durations.format(preWake.settings().minHistory()),
+              Durations.format(Duration.ofMillis(endMs)),
+              policy.key()));
+    }
+    return Optional.of(
+        "pre-wake inactive: its forecasts never asked for more than the present demand, so "
+            + policy.key()
+            + " behaves as eco-kube default");
   }
 
   /** Follows job pods as the in-memory scheduler starts them and nodes going down stop them. */
@@ -463,6 +513,7 @@ public final class ReplayRun {
       dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
       nodes.addBusy(node, plan.podCpuMillis[p]);
       completions.add(new long[] {t + plan.podRuntimeMs[p], p, attempt[p]});
+      queue.started(p, node, t + plan.podRuntimeMs[p]);
       jobs.podStarted(p, t, nodes.bootEndsMs(node));
     }
 
@@ -476,6 +527,7 @@ public final class ReplayRun {
       // is submitted again, as a Job controller would.
       dirty = true;
       running[p] = false;
+      queue.stopped(p);
       busyCpu -= plan.podCpuMillis[p];
       nodes.addBusy(podNode[p], -plan.podCpuMillis[p]);
       attempt[p]++;
