@@ -1,6 +1,5 @@
 package io.ecokube.replay;
 
-import io.ecokube.api.time.Durations;
 import io.ecokube.core.prewake.PreWakeSettings;
 import io.ecokube.replay.cluster.ReplayCluster;
 import io.ecokube.replay.cluster.ReplayClusterLoader;
@@ -183,7 +182,14 @@ public final class ReplayCommand implements Callable<Integer> {
       err.println("replay: " + e.getMessage());
       return 1;
     }
-    Trace replayed = from.isZero() ? t : skip(t, from);
+    Trace skipped = from.isZero() ? t : skip(t, from, given("--skip"));
+    Trace replayed =
+        duration == null
+            ? skipped
+            : new Trace(
+                skipped.source() + " for " + given("--duration"),
+                skipped.jobs(),
+                skipped.problems());
     Duration h = horizon.orElseGet(() -> Replay.defaultHorizon(replayed));
     Replay replay =
         new Replay(
@@ -238,7 +244,15 @@ public final class ReplayCommand implements Callable<Integer> {
     return t;
   }
 
-  private static Trace skip(Trace t, Duration from) {
+  /** An option's value as typed, so the report echoes it in the units given (168h stays 168h). */
+  private String given(String option) {
+    var matched = spec.commandLine().getParseResult().matchedOption(option);
+    return matched == null || matched.stringValues().isEmpty()
+        ? option
+        : matched.stringValues().get(matched.stringValues().size() - 1).trim();
+  }
+
+  private static Trace skip(Trace t, Duration from, String asGiven) {
     List<TraceJob> jobs =
         t.jobs().stream()
             .filter(j -> j.submit().compareTo(from) >= 0)
@@ -247,7 +261,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     new TraceJob(
                         j.id(), j.submit().minus(from), j.runtime(), j.cores(), j.memoryMb()))
             .toList();
-    return new Trace(t.source() + " from " + Durations.format(from), jobs, t.problems());
+    return new Trace(t.source() + " from " + asGiven, jobs, t.problems());
   }
 
   private static Optional<TraceFormat> format(String f) {

@@ -56,13 +56,22 @@ class ReplayCommandTest {
     Path series = dir.resolve("out/series.csv");
     Run r =
         run(
-            "--cluster", cluster().toString(),
-            "--trace", "synthetic",
-            "--duration", "12h",
-            "--seed", "3",
-            "--html", html.toString(),
-            "--csv", csv.toString(),
-            "--series-csv", series.toString());
+            "--cluster",
+            cluster().toString(),
+            "--trace",
+            "synthetic",
+            "--duration",
+            "720m",
+            "--skip",
+            "1800s",
+            "--seed",
+            "3",
+            "--html",
+            html.toString(),
+            "--csv",
+            csv.toString(),
+            "--series-csv",
+            series.toString());
     assertThat(r.code()).as(r.err()).isZero();
     for (String name :
         List.of(
@@ -76,6 +85,12 @@ class ReplayCommandTest {
       assertThat(r.out()).contains(name);
     }
     assertThat(r.out()).contains("wait p95").contains("delayed by boot").contains("kg CO2");
+    // The window in the units given, not converted.
+    assertThat(r.out()).contains(" from 1800s for 720m");
+    // Twelve hours are less than the day of history pre-wake needs: said, not hidden.
+    assertThat(r.out())
+        .contains("eco-kube predictive (inactive)")
+        .contains("note: pre-wake inactive: it needs 1445m of history");
 
     // Summary CSV: its columns, one row per policy and the bound.
     List<String> lines = Files.readAllLines(csv);

@@ -9,6 +9,7 @@ import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.Resources;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Durations;
 import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.core.driver.DriverRegistry;
@@ -88,6 +89,7 @@ public final class ReplayRun {
   private final boolean capped;
 
   private boolean acted;
+  private boolean preWakeActed;
 
   private final Map<String, Integer> podByName = new HashMap<>();
   private final int[] attempt;
@@ -402,6 +404,7 @@ public final class ReplayRun {
     }
     int coresNow = (int) Math.ceil((busyCpu + pendingCpu) / 1000.0);
     List<WorkloadDemand> expected = preWake.expected(FORECAST, ONE_CORE, coresNow);
+    preWakeActed |= !expected.isEmpty();
     return new Demand(now, List.of(), expected, Optional.empty());
   }
 
@@ -466,7 +469,28 @@ public final class ReplayRun {
         jobs.delayedByBoot(),
         nodes.cycles(),
         series.series(),
-        wall);
+        wall,
+        preWakeCaveat());
+  }
+
+  /** Says so when pre-wake never asked for a node: the result is then the default's. */
+  private Optional<String> preWakeCaveat() {
+    if (preWake == null || preWakeActed) {
+      return Optional.empty();
+    }
+    if (preWake.fits() == 0) {
+      return Optional.of(
+          String.format(
+              "pre-wake inactive: it needs %s of history before its first forecast and the"
+                  + " replay covers %s, so %s behaves as eco-kube default",
+              Durations.format(preWake.settings().minHistory()),
+              Durations.format(Duration.ofMillis(endMs)),
+              policy.key()));
+    }
+    return Optional.of(
+        "pre-wake inactive: its forecasts never asked for more than the present demand, so "
+            + policy.key()
+            + " behaves as eco-kube default");
   }
 
   /** Follows job pods as the in-memory scheduler starts them and nodes going down stop them. */
