@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Set<String> TOP =
-      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses", "demand");
+      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses", "demand", "safety");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -125,6 +125,7 @@ public final class ConfigLoader {
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
     Optional<KafkaDemand> kafka =
         new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
+    Safety safety = new SafetySection(problems).safety(root.get("safety"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -133,7 +134,7 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka);
+    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, safety);
   }
 
   /** The parser's explanation on one line, without its source excerpts and caret markers. */

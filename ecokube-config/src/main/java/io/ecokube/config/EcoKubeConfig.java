@@ -19,13 +19,15 @@ import java.util.TreeSet;
  * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
+ * @param safety maintenance threshold, cluster-health breaker and Node hints ({@code safety})
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
     EnginePolicy policy,
     Tariff accounting,
     List<String> warnings,
-    Optional<KafkaDemand> kafkaDemand) {
+    Optional<KafkaDemand> kafkaDemand,
+    Safety safety) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -36,6 +38,17 @@ public record EcoKubeConfig(
     Objects.requireNonNull(accounting, "accounting");
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
+    Objects.requireNonNull(safety, "safety");
+  }
+
+  /** A config with the default {@link Safety} limits. */
+  public EcoKubeConfig(
+      List<NodeSpec> nodes,
+      EnginePolicy policy,
+      Tariff accounting,
+      List<String> warnings,
+      Optional<KafkaDemand> kafkaDemand) {
+    this(nodes, policy, accounting, warnings, kafkaDemand, Safety.DEFAULT);
   }
 
   /** A config with no demand source but pending pods. */

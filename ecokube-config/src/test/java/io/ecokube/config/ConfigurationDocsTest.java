@@ -39,6 +39,9 @@ class ConfigurationDocsTest {
           new Section("demand.kafka.", DemandSection.class, "KAFKA"),
           new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
           new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("safety.", SafetySection.class, "SAFETY"),
+          new Section("safety.clusterHealth.", SafetySection.class, "CLUSTER_HEALTH"),
+          new Section("safety.nodeHints.", SafetySection.class, "NODE_HINTS"),
           new Section("nodes[i].", NodesSection.class, "NODE"),
           new Section("nodes[i].power.", NodesSection.class, "POWER"),
           new Section("nodes[i].power.drivers[i].", NodesSection.class, "DRIVER"));
