@@ -37,7 +37,16 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Set<String> TOP =
-      Set.of("pools", "nodes", "engine", "accounting", "priorityClasses", "demand", "safety");
+      Set.of(
+          "pools",
+          "nodes",
+          "engine",
+          "accounting",
+          "priorityClasses",
+          "demand",
+          "meters",
+          "forecast",
+          "safety");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -125,6 +134,12 @@ public final class ConfigLoader {
         new NodesSection(problems, drivers, secretSchemes).nodes(root.get("nodes"), declared);
     Optional<KafkaDemand> kafka =
         new DemandSection(problems, secretSchemes).kafka(root.get("demand"));
+    Optional<ScaleEvents> scaleEvents =
+        new ScaleEventsSection(problems, secretSchemes).scaleEvents(root.get("demand"));
+    Optional<MeterSettings> meters =
+        new MetersSection(problems, secretSchemes)
+            .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
+    ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
     Safety safety = new SafetySection(problems).safety(root.get("safety"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
@@ -134,7 +149,13 @@ public final class ConfigLoader {
     if (problems.count() > 0) {
       return null;
     }
-    return new EcoKubeConfig(nodes, built, tariff, problems.warnings(), kafka, safety);
+    return new EcoKubeConfig(
+        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, scaleEvents, safety);
+  }
+
+  /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */
+  private static boolean allNodesLoaded(JsonNode listed, List<NodeSpec> loaded) {
+    return listed == null || !listed.isArray() || listed.size() == loaded.size();
   }
 
   /** The parser's explanation on one line, without its source excerpts and caret markers. */

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ecokube.api.secret.SecretRef;
 import io.ecokube.api.text.Suggestions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Reads values out of a parsed config tree, recording every problem with its key path instead of
@@ -58,6 +61,36 @@ abstract class ConfigReader {
         error(path + "." + e.getKey(), "expected a text value, got " + kind(e.getValue()));
       } else {
         out.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each mapping of a list ({@code path[i]}), its keys checked against {@code allowed}, given to
+   * {@code each}; what it returns is kept. {@code shape} says what a list item looks like, for the
+   * message when the value is not a list.
+   */
+  <T> List<T> objects(
+      JsonNode n,
+      String path,
+      String shape,
+      Set<String> allowed,
+      BiFunction<JsonNode, String, Optional<T>> each) {
+    List<T> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      error(path, "expected a list of " + shape + ", got " + kind(n));
+      return out;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      String ip = path + "[" + i + "]";
+      JsonNode item = n.get(i);
+      if (object(item, ip)) {
+        fields(item, ip + ".", allowed);
+        each.apply(item, ip).ifPresent(out::add);
       }
     }
     return out;

@@ -18,7 +18,7 @@ import java.util.TreeSet;
 
 /** The {@code demand} section: where demand comes from besides pending pods. */
 final class DemandSection extends ConfigReader {
-  private static final Set<String> DEMAND = Set.of("kafka");
+  private static final Set<String> DEMAND = Set.of("kafka", "scaleEvents");
   private static final Set<String> KAFKA =
       Set.of("bootstrapServers", "pollInterval", "clientProperties", "sasl", "workloads");
   private static final Set<String> SASL = Set.of("mechanism", "username", "password");
@@ -86,7 +86,7 @@ final class DemandSection extends ConfigReader {
     return Optional.of(new KafkaDemand(servers.get(), poll, props, sasl, workloads));
   }
 
-  private void bootstrap(String servers, String path) {
+  void bootstrap(String servers, String path) {
     for (String server : servers.split(",")) {
       String s = server.trim();
       int colon = s.lastIndexOf(':');
@@ -105,7 +105,7 @@ final class DemandSection extends ConfigReader {
     }
   }
 
-  private Optional<KafkaDemand.SaslLogin> sasl(JsonNode n, String path) {
+  Optional<KafkaDemand.SaslLogin> sasl(JsonNode n, String path) {
     if (n == null || n.isNull() || !object(n, path)) {
       return Optional.empty();
     }

@@ -19,6 +19,9 @@ import java.util.TreeSet;
  * @param warnings what loaded but looks unintended (a green label no node carries), each as {@code
  *     path: problem}
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
+ * @param meters where measured watts come from ({@code meters}); empty: the power model only
+ * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  * @param safety maintenance threshold, cluster-health breaker and Node hints ({@code safety})
  */
 public record EcoKubeConfig(
@@ -27,6 +30,9 @@ public record EcoKubeConfig(
     Tariff accounting,
     List<String> warnings,
     Optional<KafkaDemand> kafkaDemand,
+    Optional<MeterSettings> meters,
+    ForecastSettings forecast,
+    Optional<ScaleEvents> scaleEvents,
     Safety safety) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -38,6 +44,9 @@ public record EcoKubeConfig(
     Objects.requireNonNull(accounting, "accounting");
     warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     Objects.requireNonNull(kafkaDemand, "kafkaDemand");
+    Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(forecast, "forecast");
+    Objects.requireNonNull(scaleEvents, "scaleEvents");
     Objects.requireNonNull(safety, "safety");
   }
 
@@ -47,8 +56,38 @@ public record EcoKubeConfig(
       EnginePolicy policy,
       Tariff accounting,
       List<String> warnings,
+      Optional<KafkaDemand> kafkaDemand,
+      Optional<MeterSettings> meters,
+      ForecastSettings forecast,
+      Optional<ScaleEvents> scaleEvents) {
+    this(
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        meters,
+        forecast,
+        scaleEvents,
+        Safety.DEFAULT);
+  }
+
+  /** A config without meters and scale events. */
+  public EcoKubeConfig(
+      List<NodeSpec> nodes,
+      EnginePolicy policy,
+      Tariff accounting,
+      List<String> warnings,
       Optional<KafkaDemand> kafkaDemand) {
-    this(nodes, policy, accounting, warnings, kafkaDemand, Safety.DEFAULT);
+    this(
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        Optional.empty(),
+        ForecastSettings.off(),
+        Optional.empty());
   }
 
   /** A config with no demand source but pending pods. */

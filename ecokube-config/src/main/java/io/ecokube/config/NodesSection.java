@@ -45,11 +45,14 @@ final class NodesSection extends ConfigReader {
           "drivers");
   private static final Set<String> DRIVER = Set.of("driver", "settings");
   private static final Set<String> TAINT = Set.of("key", "value", "effect");
-  private static final Map<String, TaintEffect> EFFECTS =
+
+  /** Taint effects by their Kubernetes names. */
+  static final Map<String, TaintEffect> EFFECTS =
       Map.of(
           "NoSchedule", TaintEffect.NO_SCHEDULE,
           "PreferNoSchedule", TaintEffect.PREFER_NO_SCHEDULE,
           "NoExecute", TaintEffect.NO_EXECUTE);
+
   private static final List<String> SECRET_WORDS =
       List.of("password", "passwd", "passphrase", "token", "secret");
   private static final Pattern NODE_NAME =
@@ -240,48 +243,35 @@ final class NodesSection extends ConfigReader {
   }
 
   List<Taint> taints(JsonNode n, String path) {
-    List<Taint> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
+    return objects(n, path, "{key, value, effect}", TAINT, this::taint);
+  }
+
+  private Optional<Taint> taint(JsonNode t, String tp) {
+    Optional<String> key = text(t, tp, "key");
+    if (key.isEmpty() && !t.has("key")) {
+      error(tp + ".key", "is required");
     }
-    if (!n.isArray()) {
-      error(path, "expected a list of {key, value, effect}, got " + kind(n));
-      return out;
-    }
-    for (int i = 0; i < n.size(); i++) {
-      String tp = path + "[" + i + "]";
-      JsonNode t = n.get(i);
-      if (!object(t, tp)) {
-        continue;
+    String value = text(t, tp, "value").orElse("");
+    Optional<String> effect = text(t, tp, "effect");
+    TaintEffect eff = null;
+    if (effect.isEmpty()) {
+      if (!t.has("effect")) {
+        error(tp + ".effect", "is required; use one of " + new TreeSet<>(EFFECTS.keySet()));
       }
-      fields(t, tp + ".", TAINT);
-      Optional<String> key = text(t, tp, "key");
-      if (key.isEmpty() && !t.has("key")) {
-        error(tp + ".key", "is required");
-      }
-      String value = text(t, tp, "value").orElse("");
-      Optional<String> effect = text(t, tp, "effect");
-      TaintEffect eff = null;
-      if (effect.isEmpty()) {
-        if (!t.has("effect")) {
-          error(tp + ".effect", "is required; use one of " + new TreeSet<>(EFFECTS.keySet()));
-        }
-      } else {
-        eff = EFFECTS.get(effect.get());
-        if (eff == null) {
-          error(
-              tp + ".effect",
-              "'"
-                  + effect.get()
-                  + "' is not a taint effect; use one of "
-                  + new TreeSet<>(EFFECTS.keySet()));
-        }
-      }
-      if (key.isPresent() && eff != null) {
-        out.add(new Taint(key.get(), value, eff));
+    } else {
+      eff = EFFECTS.get(effect.get());
+      if (eff == null) {
+        error(
+            tp + ".effect",
+            "'"
+                + effect.get()
+                + "' is not a taint effect; use one of "
+                + new TreeSet<>(EFFECTS.keySet()));
       }
     }
-    return out;
+    return key.isPresent() && eff != null
+        ? Optional.of(new Taint(key.get(), value, eff))
+        : Optional.empty();
   }
 
   /**
@@ -337,7 +327,8 @@ final class NodesSection extends ConfigReader {
     }
   }
 
-  private boolean isSecretKey(String key) {
+  /** Whether a setting's name says it holds a secret (password, token, ...). */
+  static boolean isSecretKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return SECRET_WORDS.stream().anyMatch(k::contains);
   }

@@ -23,9 +23,14 @@ class ConfigurationDocsTest {
   private static final Path DOC = Path.of("../docs/configuration.md");
 
   /** Where one section's set of allowed keys sits in the document. */
-  private record Section(String prefix, Class<?> owner, String field) {}
+  record Section(String prefix, Class<?> owner, String field) {}
 
-  private static final List<Section> SECTIONS =
+  /**
+   * Every mapping whose keys the loader checks, each with one row per key in the docs; {@link
+   * ConfigSchemaTest} holds docs/ecokube-config.schema.json to the same list. A new section is one
+   * line here.
+   */
+  static final List<Section> SECTIONS =
       List.of(
           new Section("", ConfigLoader.class, "TOP"),
           new Section("pools.X.", PolicySection.class, "POOL"),
@@ -39,6 +44,18 @@ class ConfigurationDocsTest {
           new Section("demand.kafka.", DemandSection.class, "KAFKA"),
           new Section("demand.kafka.sasl.", DemandSection.class, "SASL"),
           new Section("demand.kafka.workloads[i].", DemandSection.class, "WORKLOAD"),
+          new Section("demand.scaleEvents.", ScaleEventsSection.class, "SCALE_EVENTS"),
+          new Section("demand.scaleEvents.redis.", ScaleEventsSection.class, "REDIS"),
+          new Section("demand.scaleEvents.kafka.", ScaleEventsSection.class, "KAFKA"),
+          new Section("demand.scaleEvents.kafka.sasl.", DemandSection.class, "SASL"),
+          new Section("demand.scaleEvents.tasks.", ScaleEventsSection.class, "TASKS"),
+          new Section(
+              "demand.scaleEvents.tasks.workloads.X.", ScaleEventsSection.class, "TASK_POD"),
+          new Section("forecast.", ForecastSection.class, "FORECAST"),
+          new Section("meters.", MetersSection.class, "METERS"),
+          new Section("meters.kepler.", MetersSection.class, "KEPLER"),
+          new Section("meters.dcmi.", MetersSection.class, "BMC"),
+          new Section("meters.redfish.", MetersSection.class, "BMC"),
           new Section("safety.", SafetySection.class, "SAFETY"),
           new Section("safety.clusterHealth.", SafetySection.class, "CLUSTER_HEALTH"),
           new Section("safety.nodeHints.", SafetySection.class, "NODE_HINTS"),

@@ -14,7 +14,8 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -152,30 +153,11 @@ public final class EcoKubeCommand implements Runnable {
             "a file with the bearer token /metrics then requires; default: /metrics is open")
     Path metricsTokenFile;
 
+    /** The task options of earlier versions: now config ({@code demand.scaleEvents}). */
     @Option(
-        names = "--task-events",
-        paramLabel = "BOOTSTRAP_SERVERS",
-        description = "run scale events from this Kafka cluster's topic as worker pods (task pods)")
-    String taskEvents;
-
-    @Option(
-        names = "--task-topic",
-        paramLabel = "TOPIC",
-        defaultValue = "ecokube-tasks",
-        description = "the topic of task events; default: ${DEFAULT-VALUE}")
-    String taskTopic;
-
-    @Option(
-        names = "--task-namespace",
-        paramLabel = "NS",
-        description = "where task pods and their PodTemplates live; default: the namespace")
-    String taskNamespace;
-
-    @Option(
-        names = "--task-template",
-        paramLabel = "WORKLOAD=PODTEMPLATE",
-        description = "the PodTemplate of a workload named in task events (repeatable)")
-    Map<String, String> taskTemplates = new LinkedHashMap<>();
+        names = {"--task-events", "--task-topic", "--task-namespace", "--task-template"},
+        hidden = true)
+    List<String> removedTaskOptions = new ArrayList<>();
 
     @Spec private CommandLine.Model.CommandSpec spec;
 
@@ -190,6 +172,13 @@ public final class EcoKubeCommand implements Runnable {
           identity != null
               ? identity
               : env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "ecokube-local"));
+      if (!removedTaskOptions.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--task-events, --task-topic, --task-namespace and --task-template were replaced by"
+                + " the config section demand.scaleEvents (Redis and Kafka, task pod templates);"
+                + " see docs/configuration.md");
+      }
       try {
         return new ControllerOptions(
             config,
@@ -199,10 +188,6 @@ public final class EcoKubeCommand implements Runnable {
             httpPort,
             interval,
             dryRun,
-            Optional.ofNullable(taskEvents),
-            taskTopic,
-            taskNamespace == null ? ns : taskNamespace,
-            taskTemplates,
             Optional.ofNullable(metricsTokenFile));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

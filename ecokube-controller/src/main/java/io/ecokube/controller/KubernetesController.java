@@ -4,12 +4,7 @@ import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.ClusterActuator;
 import io.ecokube.api.cluster.ClusterNode;
 import io.ecokube.api.cluster.DrainResult;
-import io.ecokube.api.demand.DeduplicatingScaleEventHandler;
 import io.ecokube.api.node.NodeSpec;
-import io.ecokube.api.plan.ActionOutcome;
-import io.ecokube.api.plan.EngineListener;
-import io.ecokube.api.plan.Plan;
-import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeStateStore;
@@ -18,13 +13,15 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
+import io.ecokube.controller.events.ScaleEventsWiring;
+import io.ecokube.controller.forecast.ForecastWiring;
+import io.ecokube.controller.logging.PlanLog;
+import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.safety.SafetyWiring;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
-import io.ecokube.kafka.events.ScaleEventConsumer;
-import io.ecokube.kafka.events.ScaleEventConsumerSettings;
 import io.ecokube.kubernetes.ConfigMapState;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
@@ -34,7 +31,6 @@ import io.ecokube.kubernetes.KubernetesWorkloadScaler;
 import io.ecokube.kubernetes.NodeAnnotationStateStore;
 import io.ecokube.kubernetes.NodeMaintenanceStatus;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
-import io.ecokube.kubernetes.task.TaskPodRunner;
 import io.ecokube.micrometer.EcoKubeMetrics;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
@@ -91,10 +87,10 @@ public final class KubernetesController implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
+  private final Metering metering;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
-  private TaskPodRunner tasks;
-  private ScaleEventConsumer taskEvents;
+  private ScaleEventsWiring scaleEvents;
   private KafkaDemandFeed kafkaDemand;
 
   /** The ConfigMap, in the controller's namespace, that keeps state across restarts. */
@@ -137,7 +133,6 @@ public final class KubernetesController implements AutoCloseable {
       this.events =
           new KubernetesEventRecorder(
               client,
-              Clock.system(),
               n -> view.node(n).isPresent(),
               new V1ObjectReference()
                   .apiVersion("apps/v1")
@@ -147,7 +142,9 @@ public final class KubernetesController implements AutoCloseable {
               options.identity(),
               1000);
     }
-    this.ledger = EnergyLedger.builder(Clock.system()).tariff(config.accounting()).build();
+    this.metering = Metering.of(config);
+    this.ledger =
+        metering.ledger(EnergyLedger.builder(Clock.system()).tariff(config.accounting())).build();
     this.ledgerStore =
         options.dryRun()
             ? null
@@ -229,6 +226,7 @@ public final class KubernetesController implements AutoCloseable {
       continueLedger();
     }
     registerNodesInLedger();
+    metering.start(drivers, secrets, ledger, view::snapshot, Clock.system());
     EcoKubeEngine.Builder b =
         EcoKubeEngine.builder()
             .clusterView(metrics.observing(view))
@@ -281,6 +279,17 @@ public final class KubernetesController implements AutoCloseable {
           options.identity(),
           config.kafkaDemand().get().workloads().size());
     }
+    // The forecast wraps the demand above: its pods wake nodes before the demand arrives.
+    ForecastWiring.start(
+            config.forecast(),
+            config.nodes(),
+            Optional.ofNullable(kafkaDemand).map(k -> k::latest),
+            view::snapshot,
+            metrics,
+            registry,
+            Clock.system(),
+            ForecastWiring.OWN_THREAD)
+        .ifPresent(b::demand);
     engine = b.actuator(actuator).stateStore(store).build();
     if (!dryRun) {
       stateSaver =
@@ -294,50 +303,31 @@ public final class KubernetesController implements AutoCloseable {
       stateSaver.scheduleWithFixedDelay(this::saveLedger, period, period, TimeUnit.MILLISECONDS);
     }
     engine.start();
-    if (!dryRun && options.taskEventsBootstrap().isPresent()) {
-      startTaskPods();
+    if (!dryRun && config.scaleEvents().isPresent()) {
+      // Only the leader consumes; a new leader adopts the tasks the last one left running.
+      try {
+        scaleEvents =
+            ScaleEventsWiring.start(
+                config.scaleEvents().get(),
+                client,
+                options.namespace(),
+                secrets,
+                Clock.system(),
+                registry,
+                o -> events.task(o.taskId(), o.successful(), o.toString()));
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // A missing dead-letter topic or an unreadable password: nodes are still managed.
+        LOG.error("scale events not read: {}", e.getMessage());
+      }
     }
     LOG.info("{}: engine started{}", options.identity(), dryRun ? " (dry run)" : " as leader");
   }
 
-  /**
-   * Runs scale events from the task topic as worker pods. Only the leader consumes, so each task
-   * runs once; its pending pods are demand like any other and wake nodes.
-   */
-  private void startTaskPods() {
-    tasks =
-        new TaskPodRunner(
-            client,
-            options.taskNamespace(),
-            options.taskTemplates(),
-            50,
-            3,
-            outcome -> LOG.info("task finished: {}", outcome));
-    tasks.start();
-    taskEvents =
-        ScaleEventConsumer.start(
-            ScaleEventConsumerSettings.builder(
-                    options.taskEventsBootstrap().get(),
-                    options.taskEventsTopic(),
-                    "ecokube-controller-tasks")
-                .deadLetterTopic(options.taskEventsTopic() + ".dlt")
-                .build(),
-            new DeduplicatingScaleEventHandler(tasks));
-    LOG.info(
-        "{}: running task pods for scale events on {} ({})",
-        options.identity(),
-        options.taskEventsTopic(),
-        options.taskTemplates().keySet());
-  }
-
   private synchronized void stopEngine() {
-    if (taskEvents != null) {
-      taskEvents.close();
-      taskEvents = null;
-    }
-    if (tasks != null) {
-      tasks.close();
-      tasks = null;
+    metering.stop();
+    if (scaleEvents != null) {
+      scaleEvents.close();
+      scaleEvents = null;
     }
     if (kafkaDemand != null) {
       kafkaDemand.close();
@@ -421,29 +411,6 @@ public final class KubernetesController implements AutoCloseable {
     }
     view.close();
     http.close();
-  }
-
-  /** Logs every plan and outcome. */
-  private final class PlanLog implements EngineListener {
-    private final boolean dryRun;
-
-    PlanLog(boolean dryRun) {
-      this.dryRun = dryRun;
-    }
-
-    @Override
-    public void onPlan(Plan plan) {
-      for (PlannedAction a : plan.actions()) {
-        LOG.info("{}{} {}: {}", dryRun ? "[dry run] would " : "", a.type(), a.node(), a.reason());
-      }
-      plan.heldBack()
-          .forEach(h -> LOG.info("held back {} {}: {}", h.wanted(), h.subject(), h.reason()));
-    }
-
-    @Override
-    public void onOutcome(ActionOutcome o) {
-      LOG.info("{} {}: {} ({})", o.action().type(), o.action().node(), o.result(), o.detail());
-    }
   }
 
   /** Logs what it would do; changes nothing. */

@@ -41,7 +41,6 @@ class ControllerOptionsTest {
     assertThat(o.httpPort()).isEqualTo(8080);
     assertThat(o.interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.dryRun()).isFalse();
-    assertThat(o.taskNamespace()).isEqualTo("infra");
   }
 
   @Test
@@ -62,26 +61,13 @@ class ControllerOptionsTest {
             "--http-port",
             "0",
             "--interval",
-            "3s",
-            "--task-events",
-            "127.0.0.1:9092",
-            "--task-topic",
-            "t",
-            "--task-template",
-            "transcode=worker-template",
-            "--task-template",
-            "thumbs=thumb-template");
+            "3s");
     assertThat(o.dryRun()).isTrue();
     assertThat(o.kubeconfig()).contains(Path.of("kc"));
     assertThat(o.namespace()).isEqualTo("n");
     assertThat(o.identity()).isEqualTo("me");
     assertThat(o.httpPort()).isZero();
     assertThat(o.interval()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(o.taskEventsBootstrap()).contains("127.0.0.1:9092");
-    assertThat(o.taskEventsTopic()).isEqualTo("t");
-    assertThat(o.taskTemplates())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("transcode", "worker-template", "thumbs", "thumb-template"));
   }
 
   @Test
@@ -93,7 +79,7 @@ class ControllerOptionsTest {
     assertThat(execute("run", "--config", "c", "--interval", "soon")).isEqualTo(2);
     assertThat(err.toString()).contains("'soon' is not a positive duration");
     assertThat(execute("run", "--config", "c", "--task-events", "127.0.0.1:9092")).isEqualTo(2);
-    assertThat(err.toString()).contains("--task-events needs at least one --task-template");
+    assertThat(err.toString()).contains("were replaced by the config section demand.scaleEvents");
     assertThat(execute()).isEqualTo(2);
     assertThat(err.toString()).contains("name a command: run or validate");
   }
@@ -103,7 +89,7 @@ class ControllerOptionsTest {
     assertThat(execute("--help")).isZero();
     assertThat(out.toString()).contains("run").contains("validate");
     assertThat(execute("run", "--help")).isZero();
-    assertThat(out.toString()).contains("--dry-run").contains("--task-template");
+    assertThat(out.toString()).contains("--dry-run").doesNotContain("--task-template");
     assertThat(execute("--version")).isZero();
     assertThat(out.toString()).contains("ecokube-controller ");
   }

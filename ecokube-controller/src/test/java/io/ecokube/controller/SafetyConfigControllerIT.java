@@ -178,10 +178,6 @@ class SafetyConfigControllerIT {
                 0,
                 Duration.ofMillis(200),
                 false,
-                Optional.empty(),
-                "tasks",
-                "ecokube",
-                Map.of(),
                 Optional.empty()));
     controller.start();
   }

@@ -3,15 +3,20 @@ package io.ecokube.kubernetes;
 import io.ecokube.api.cluster.ActuatorException;
 import io.kubernetes.client.openapi.ApiException;
 
-/** Turns API errors into messages that say what failed and what to check. */
-final class ApiErrors {
+/**
+ * Turns API errors into messages that say what failed and what to check. Public for the {@code crd}
+ * sub-package.
+ */
+public final class ApiErrors {
   private ApiErrors() {}
 
-  static ActuatorException actuator(String what, ApiException e) {
+  /** An exception whose message names what failed and what to check. */
+  public static ActuatorException actuator(String what, ApiException e) {
     return new ActuatorException(what + " failed: " + describe(e), e);
   }
 
-  static String describe(ApiException e) {
+  /** What the HTTP status of a failed call means for the operator. */
+  public static String describe(ApiException e) {
     int code = e.getCode();
     String hint =
         switch (code) {

@@ -61,7 +61,7 @@ class EventsScalerSecretsIT {
             .name("ecokube-controller");
     try (KubernetesEventRecorder rec =
         new KubernetesEventRecorder(
-            api.client, clock, Set.of("worker-1", "worker-2")::contains, self, "replica-a", 100)) {
+            api.client, Set.of("worker-1", "worker-2")::contains, self, "replica-a", 100)) {
       PlannedAction wake =
           new PlannedAction("worker-2", ActionType.WAKE, "3 pending pods (6 CPU) do not fit");
       rec.onPlan(
@@ -112,13 +112,55 @@ class EventsScalerSecretsIT {
   }
 
   @Test
+  void aReasonRepeatedEveryReconcileIsOneEventWithACount() throws Exception {
+    V1ObjectReference self =
+        new V1ObjectReference()
+            .apiVersion("apps/v1")
+            .kind("Deployment")
+            .namespace("ecokube")
+            .name("ecokube-controller");
+    int ticks = 12;
+    try (KubernetesEventRecorder rec =
+        new KubernetesEventRecorder(api.client, "worker-2"::equals, self, "replica-a", 100)) {
+      for (int i = 1; i <= ticks; i++) {
+        // The message changes (the cap's reading); the reason does not.
+        rec.onPlan(
+            new Plan(
+                clock.now(),
+                List.of(),
+                List.of(
+                    new HeldBack("worker-2", ActionType.WAKE, "power cap: " + (700 + i) + " W"))));
+        int sent = i;
+        // One at a time, as reconciles come: each waits for the previous to be posted.
+        await().until(() -> rec.posted() == sent);
+      }
+      rec.onPlan(
+          new Plan(
+              clock.now(),
+              List.of(new PlannedAction("worker-2", ActionType.WAKE, "3 pods pending")),
+              List.of()));
+      await().until(() -> rec.posted() == ticks + 1);
+      assertThat(rec.failed()).isZero();
+    }
+    List<CoreV1Event> events = api.core.listNamespacedEvent("default").execute().getItems();
+    assertThat(events)
+        .extracting(CoreV1Event::getReason)
+        .containsExactlyInAnyOrder("HeldBackWake", "WakeNode");
+    CoreV1Event held =
+        events.stream().filter(e -> e.getReason().equals("HeldBackWake")).findFirst().orElseThrow();
+    assertThat(held.getCount()).isEqualTo(ticks);
+    assertThat(held.getMessage()).isEqualTo("power cap: " + (700 + ticks) + " W");
+    assertThat(held.getInvolvedObject().getName()).isEqualTo("worker-2");
+    assertThat(held.getReportingInstance()).isEqualTo("replica-a");
+  }
+
+  @Test
   void fullQueueDropsInsteadOfBlocking() throws Exception {
     // An unreachable API server: port 9 on loopback refuses; posting fails, the queue fills.
     var dead =
         new io.kubernetes.client.util.ClientBuilder().setBasePath("http://127.0.0.1:9").build();
     try (KubernetesEventRecorder rec =
-        new KubernetesEventRecorder(
-            dead, clock, n -> true, new V1ObjectReference().name("x"), "r", 2)) {
+        new KubernetesEventRecorder(dead, n -> true, new V1ObjectReference().name("x"), "r", 2)) {
       PlannedAction a = new PlannedAction("n", ActionType.PROBE, "state unknown");
       for (int i = 0; i < 50; i++) {
         rec.onPlan(new Plan(clock.now(), List.of(a), List.of()));

@@ -11,6 +11,22 @@ public final class TestApiServer implements AutoCloseable {
     return delegate.client;
   }
 
+  /**
+   * Serves a custom resource as the API server does once its CRD is installed (the fake server must
+   * be told the kind, the plural and that it is namespaced).
+   */
+  public void serveCustomResource(String group, String version, String kind, String plural) {
+    delegate.server.expectCustomResource(
+        new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
+            .withGroup(group)
+            .withVersion(version)
+            .withKind(kind)
+            .withPlural(plural)
+            .withScope("Namespaced")
+            .withStatusSubresource(true)
+            .build());
+  }
+
   @Override
   public void close() {
     delegate.close();

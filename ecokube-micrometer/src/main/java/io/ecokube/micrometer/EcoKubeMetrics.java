@@ -2,8 +2,6 @@ package io.ecokube.micrometer;
 
 import io.ecokube.api.cluster.ClusterSnapshot;
 import io.ecokube.api.cluster.ClusterView;
-import io.ecokube.api.cluster.PodInfo;
-import io.ecokube.api.cluster.PodPhase;
 import io.ecokube.api.plan.ActionOutcome;
 import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.plan.EngineListener;
@@ -15,29 +13,12 @@ import io.ecokube.api.state.NodeTransition;
 import io.ecokube.api.time.Clock;
 import io.ecokube.core.decision.HeldBackKind;
 import io.ecokube.core.energy.EnergyLedger;
-import io.ecokube.core.energy.EnergyReport;
-import io.ecokube.core.energy.EnergyTotals;
-import io.ecokube.core.energy.NodeEnergy;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.DoubleSupplier;
-import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,21 +57,6 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
    */
   static final Duration REPORT_MAX_AGE = Duration.ofSeconds(1);
 
-  // Booting a server takes from seconds (a VM, a warm BMC) to many minutes (POST with much RAM).
-  private static final Duration[] BOOT_BUCKETS = {
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30),
-    Duration.ofSeconds(60),
-    Duration.ofSeconds(90),
-    Duration.ofSeconds(120),
-    Duration.ofSeconds(180),
-    Duration.ofSeconds(300),
-    Duration.ofSeconds(600),
-    Duration.ofSeconds(900),
-    Duration.ofSeconds(1800)
-  };
-
   // A decision over hundreds of nodes takes well under a millisecond to tens of milliseconds.
   private static final Duration[] DECISION_BUCKETS = {
     Duration.ofNanos(100_000),
@@ -106,79 +72,23 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
     Duration.ofMillis(1000)
   };
 
-  private final MeterRegistry registry;
-  private final Clock clock;
-  private final Optional<EnergyLedger> ledger;
-  private final Set<Meter> meters = ConcurrentHashMap.newKeySet();
-
-  // Guarded by this.
-  private final Map<String, NodeLifecycle> nodeStates = new HashMap<>();
-  private final EnumMap<NodeLifecycle, Integer> stateCounts = new EnumMap<>(NodeLifecycle.class);
-
-  private final Map<String, Instant> wakePlannedAt = new ConcurrentHashMap<>();
-  private final Map<String, Instant> bootStartedAt = new ConcurrentHashMap<>();
-  private final Timer wakeLatency;
-  private final Timer bootTime;
+  private final MeterSet meters;
+  private final NodeMeters nodes;
+  private final DemandMeters demand;
   private final Timer decisionDuration;
-
-  private final Map<String, AtomicLong> forecast = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> actual = new ConcurrentHashMap<>();
-
-  private final AtomicBoolean podsBound = new AtomicBoolean();
-  private final EnumMap<PodPhase, AtomicLong> pods = new EnumMap<>(PodPhase.class);
-
-  private final Set<String> nodeEnergyBound = ConcurrentHashMap.newKeySet();
-
-  // Guarded by reportLock.
-  private final Object reportLock = new Object();
-  private Ledger cached;
-  private double savedJoulesHigh;
-  private double savedCostHigh;
-  private double savedGramsHigh;
-
-  /** One ledger account with its per-node index and the monotonic saved totals. */
-  private record Ledger(
-      Instant at,
-      EnergyReport report,
-      Map<String, NodeEnergy> nodes,
-      double savedJoules,
-      double savedCost,
-      double savedGrams) {}
+  private final Optional<LedgerMeters> ledger;
 
   private EcoKubeMetrics(Builder b) {
-    this.registry = b.registry;
-    this.clock = b.clock;
-    this.ledger = Optional.ofNullable(b.ledger);
-    for (NodeLifecycle s : NodeLifecycle.values()) {
-      stateCounts.put(s, 0);
-      keep(
-          Gauge.builder("ecokube.nodes", this, m -> m.nodesIn(s))
-              .description("Nodes in each Eco-Kube lifecycle state")
-              .tag("state", label(s))
-              .register(registry));
-    }
-    for (PodPhase p : PodPhase.values()) {
-      pods.put(p, new AtomicLong());
-    }
-    wakeLatency =
-        keep(
-            Timer.builder("ecokube.wake.latency")
-                .description("From the decision to wake a node to the node being ACTIVE")
-                .serviceLevelObjectives(BOOT_BUCKETS)
-                .register(registry));
-    bootTime =
-        keep(
-            Timer.builder("ecokube.boot.duration")
-                .description("From BOOTING to ACTIVE: how long a node takes to boot and be Ready")
-                .serviceLevelObjectives(BOOT_BUCKETS)
-                .register(registry));
+    this.meters = new MeterSet(b.registry);
+    this.nodes = new NodeMeters(meters);
+    this.demand = new DemandMeters(meters);
     decisionDuration =
-        keep(
+        meters.keep(
             Timer.builder("ecokube.decision.duration")
                 .description("Duration of one reconcile step's decision")
                 .serviceLevelObjectives(DECISION_BUCKETS)
-                .register(registry));
-    ledger.ifPresent(this::bindLedger);
+                .register(meters.registry));
+    this.ledger = Optional.ofNullable(b.ledger).map(l -> new LedgerMeters(meters, b.clock, l));
   }
 
   /** Starts a builder for metrics on the registry. */
@@ -193,14 +103,17 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
   public void onPlan(Plan plan) {
     try {
       for (PlannedAction a : plan.actions()) {
-        counter("ecokube.actions.planned", "Actions the engine planned", "action", label(a.type()))
+        meters
+            .counter(
+                "ecokube.actions.planned", "Actions the engine planned", "action", label(a.type()))
             .increment();
         if (a.type() == ActionType.WAKE) {
-          wakePlannedAt.putIfAbsent(a.node(), plan.at());
+          nodes.wakePlanned(a.node(), plan.at());
         }
       }
       for (HeldBack h : plan.heldBack()) {
-        counter(
+        meters
+            .counter(
                 "ecokube.decisions.held.back",
                 "Decisions held back, by what held them back",
                 "kind",
@@ -218,7 +131,8 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
   @Override
   public void onOutcome(ActionOutcome outcome) {
     try {
-      counter(
+      meters
+          .counter(
               "ecokube.power.actions",
               "Actions carried out, by action, power driver and result",
               "action",
@@ -237,42 +151,9 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
   @Override
   public void onTransition(NodeTransition t) {
     try {
-      synchronized (this) {
-        // A node's first transition also counts it: until then it was in no gauge.
-        NodeLifecycle before = nodeStates.put(t.node(), t.to());
-        if (before != null) {
-          stateCounts.merge(before, -1, Integer::sum);
-        }
-        stateCounts.merge(t.to(), 1, Integer::sum);
-      }
-      counter(
-              "ecokube.node.transitions",
-              "Node lifecycle transitions",
-              "from",
-              label(t.from()),
-              "to",
-              label(t.to()))
-          .increment();
+      nodes.transition(t);
       bindNodeEnergy(t.node());
-      switch (t.to()) {
-        case BOOTING -> bootStartedAt.put(t.node(), t.at());
-        case ACTIVE -> {
-          Instant booted = bootStartedAt.remove(t.node());
-          if (booted != null && t.from() == NodeLifecycle.BOOTING) {
-            bootTime.record(nonNegative(Duration.between(booted, t.at())));
-          }
-          Instant planned = wakePlannedAt.remove(t.node());
-          if (planned != null) {
-            wakeLatency.record(nonNegative(Duration.between(planned, t.at())));
-          }
-        }
-        case OFF, FAILED -> {
-          // A wake that did not end ACTIVE has no latency; a retry is timed on its own.
-          bootStartedAt.remove(t.node());
-          wakePlannedAt.remove(t.node());
-        }
-        default -> {}
-      }
+      nodes.time(t);
     } catch (RuntimeException e) {
       LOG.warn("metrics: transition of node {} not recorded", t.node(), e);
     }
@@ -285,13 +166,7 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
   public void observeNode(String node, NodeLifecycle state) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(state, "state");
-    synchronized (this) {
-      NodeLifecycle before = nodeStates.put(node, state);
-      if (before != null) {
-        stateCounts.merge(before, -1, Integer::sum);
-      }
-      stateCounts.merge(state, 1, Integer::sum);
-    }
+    nodes.observe(node, state);
     bindNodeEnergy(node);
   }
 
@@ -317,7 +192,7 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
    * @param value the expected demand, finite
    */
   public void recordForecast(String series, double value) {
-    set(forecast, "ecokube.demand.forecast", "Forecast demand, in the series' unit", series, value);
+    demand.forecast(series, value);
   }
 
   /**
@@ -327,7 +202,7 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
    * @param value the demand seen now, finite
    */
   public void recordActual(String series, double value) {
-    set(actual, "ecokube.demand.actual", "Demand seen, in the series' unit", series, value);
+    demand.actual(series, value);
   }
 
   /**
@@ -336,7 +211,7 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
    */
   public ClusterView observing(ClusterView view) {
     Objects.requireNonNull(view, "view");
-    bindPods();
+    demand.bindPods();
     return () -> {
       ClusterSnapshot snap = view.snapshot();
       observe(snap);
@@ -347,16 +222,7 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
   /** Counts the snapshot's workload pods (DaemonSet and mirror pods aside) by phase. */
   public void observe(ClusterSnapshot snapshot) {
     try {
-      bindPods();
-      EnumMap<PodPhase, Long> counts = new EnumMap<>(PodPhase.class);
-      for (PodInfo p : snapshot.pods()) {
-        if (p.kind().countsAsWork()) {
-          counts.merge(p.phase(), 1L, Long::sum);
-        }
-      }
-      for (PodPhase p : PodPhase.values()) {
-        pods.get(p).set(counts.getOrDefault(p, 0L));
-      }
+      demand.countPods(snapshot);
       snapshot.nodes().forEach(n -> bindNodeEnergy(n.name()));
     } catch (RuntimeException e) {
       LOG.warn("metrics: snapshot at {} not counted", snapshot.takenAt(), e);
@@ -366,232 +232,15 @@ public final class EcoKubeMetrics implements EngineListener, AutoCloseable {
   /** Removes every meter this object registered. */
   @Override
   public void close() {
-    for (Meter m : meters) {
-      registry.remove(m);
-    }
-    meters.clear();
-  }
-
-  // ------------------------------------------------------------------ ledger meters
-
-  private void bindLedger(EnergyLedger l) {
-    String currency = l.report().currency();
-    keep(
-        Gauge.builder("ecokube.power", this, m -> m.safe(() -> l.watts()))
-            .description("The cluster's power draw now")
-            .baseUnit("watts")
-            .register(registry));
-    keep(
-        Gauge.builder("ecokube.power.always.on", this, m -> m.safe(() -> l.alwaysOnWatts()))
-            .description("What the cluster would draw now with every node on")
-            .baseUnit("watts")
-            .register(registry));
-    keep(
-        Gauge.builder(
-                "ecokube.power.savings", this, m -> m.safe(() -> l.alwaysOnWatts() - l.watts()))
-            .description("Always-on draw minus actual draw, now")
-            .baseUnit("watts")
-            .register(registry));
-    for (String scenario : new String[] {"actual", "always_on"}) {
-      boolean act = scenario.equals("actual");
-      ToDoubleFunction<Ledger> totals =
-          x -> act ? x.report().actual().joules() : x.report().alwaysOn().joules();
-      ledgerCounter(
-          "ecokube.energy",
-          "IT energy drawn, and what always-on would have drawn",
-          "joules",
-          totals,
-          "scenario",
-          scenario);
-      ledgerCounter(
-          "ecokube.cost",
-          "Facility energy cost (kWh x PUE x price), and always-on's",
-          null,
-          x -> act ? x.report().actual().cost() : x.report().alwaysOn().cost(),
-          "scenario",
-          scenario,
-          "currency",
-          currency);
-      ledgerCounter(
-          "ecokube.co2",
-          "Facility CO2 (kWh x PUE x grid intensity), and always-on's",
-          "grams",
-          x -> act ? x.report().actual().gramsCo2() : x.report().alwaysOn().gramsCo2(),
-          "scenario",
-          scenario);
-    }
-    ledgerCounter(
-        "ecokube.energy.saved",
-        "IT energy saved against always-on (held at its high while a boot costs extra)",
-        "joules",
-        Ledger::savedJoules);
-    ledgerCounter(
-        "ecokube.cost.saved",
-        "Cost saved against always-on (held at its high while a boot costs extra)",
-        null,
-        Ledger::savedCost,
-        "currency",
-        currency);
-    ledgerCounter(
-        "ecokube.co2.saved",
-        "CO2 saved against always-on (held at its high while a boot costs extra)",
-        "grams",
-        Ledger::savedGrams);
-    for (NodeEnergy n : l.report().nodes()) {
-      bindNodeEnergy(n.node());
-    }
-  }
-
-  private void ledgerCounter(
-      String name, String description, String unit, ToDoubleFunction<Ledger> f, String... tags) {
-    keep(
-        FunctionCounter.builder(
-                name,
-                this,
-                m -> {
-                  Ledger x = m.ledgerNow();
-                  // Prometheus rejects a negative counter outright; fail soft instead.
-                  return x == null ? 0 : Math.max(0, f.applyAsDouble(x));
-                })
-            .description(description)
-            .baseUnit(unit)
-            .tags(tags)
-            .register(registry));
+    meters.removeAll();
   }
 
   private void bindNodeEnergy(String node) {
-    if (ledger.isEmpty() || !nodeEnergyBound.add(node)) {
-      return;
-    }
-    keep(
-        FunctionCounter.builder(
-                "ecokube.node.energy",
-                this,
-                m -> {
-                  Ledger x = m.ledgerNow();
-                  NodeEnergy e = x == null ? null : x.nodes().get(node);
-                  return e == null ? 0 : Math.max(0, e.actual().joules());
-                })
-            .description("IT energy drawn by each node; its rate is the node's power")
-            .baseUnit("joules")
-            .tag("node", node)
-            .register(registry));
-  }
-
-  /** The current ledger account, reused within {@link #REPORT_MAX_AGE}; null if unreadable. */
-  private Ledger ledgerNow() {
-    if (ledger.isEmpty()) {
-      return null;
-    }
-    synchronized (reportLock) {
-      try {
-        Instant now = clock.now();
-        if (cached != null && now.isBefore(cached.at().plus(REPORT_MAX_AGE))) {
-          return cached;
-        }
-        EnergyReport r = ledger.get().report();
-        Map<String, NodeEnergy> byNode = new HashMap<>();
-        r.nodes().forEach(n -> byNode.put(n.node(), n));
-        EnergyTotals saved = r.saved();
-        // Counters only rise: a boot briefly draws more than always-on, so hold the high mark.
-        savedJoulesHigh = Math.max(savedJoulesHigh, saved.joules());
-        savedCostHigh = Math.max(savedCostHigh, saved.cost());
-        savedGramsHigh = Math.max(savedGramsHigh, saved.gramsCo2());
-        cached = new Ledger(now, r, byNode, savedJoulesHigh, savedCostHigh, savedGramsHigh);
-        return cached;
-      } catch (RuntimeException e) {
-        LOG.warn("metrics: energy ledger unreadable", e);
-        return cached;
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ helpers
-
-  private synchronized double nodesIn(NodeLifecycle s) {
-    return stateCounts.get(s);
-  }
-
-  private double safe(DoubleSupplier f) {
-    try {
-      return f.getAsDouble();
-    } catch (RuntimeException e) {
-      LOG.warn("metrics: energy ledger unreadable", e);
-      return Double.NaN;
-    }
-  }
-
-  private void bindPods() {
-    if (!podsBound.compareAndSet(false, true)) {
-      return;
-    }
-    for (PodPhase p : PodPhase.values()) {
-      AtomicLong v = pods.get(p);
-      keep(
-          Gauge.builder("ecokube.pods", v, AtomicLong::get)
-              .description("Workload pods by phase (DaemonSet and mirror pods aside)")
-              .tag("phase", p.name().toLowerCase(Locale.ROOT))
-              .strongReference(true)
-              .register(registry));
-    }
-  }
-
-  private void set(
-      Map<String, AtomicLong> values,
-      String name,
-      String description,
-      String series,
-      double value) {
-    Objects.requireNonNull(series, "series");
-    if (series.isBlank()) {
-      throw new IllegalArgumentException("series name must not be blank");
-    }
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(
-          "demand of series '" + series + "' must be a finite number, got " + value);
-    }
-    AtomicLong holder = values.get(series);
-    if (holder == null) {
-      if (values.size() >= MAX_SERIES) {
-        LOG.warn(
-            "metrics: series '{}' dropped: at most {} series are exported for {}",
-            series,
-            MAX_SERIES,
-            name);
-        return;
-      }
-      holder =
-          values.computeIfAbsent(
-              series,
-              k -> {
-                AtomicLong h = new AtomicLong(Double.doubleToLongBits(value));
-                keep(
-                    Gauge.builder(name, h, x -> Double.longBitsToDouble(x.get()))
-                        .description(description)
-                        .tag("series", k)
-                        .strongReference(true)
-                        .register(registry));
-                return h;
-              });
-    }
-    holder.set(Double.doubleToLongBits(value));
-  }
-
-  private Counter counter(String name, String description, String... tags) {
-    return keep(Counter.builder(name).description(description).tags(tags).register(registry));
-  }
-
-  private <M extends Meter> M keep(M meter) {
-    meters.add(meter);
-    return meter;
+    ledger.ifPresent(l -> l.bindNode(node));
   }
 
   private static String label(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static Duration nonNegative(Duration d) {
-    return d.isNegative() ? Duration.ZERO : d;
+    return MeterSet.label(e);
   }
 
   /** Builds {@link EcoKubeMetrics}. */

@@ -1,14 +1,9 @@
 package io.ecokube.redis;
 
 import io.ecokube.api.demand.DeadLetterLog;
-import io.ecokube.api.demand.MalformedScaleEventException;
-import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
-import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
-import io.ecokube.api.secret.Secret;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -16,11 +11,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslOptions;
-import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
@@ -30,20 +21,15 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +69,6 @@ public final class RedisScaleEventSource implements AutoCloseable {
   public static final String FIELD_DELIVERIES = "ecokube.dlt.deliveries";
 
   private final RedisScaleEventSettings settings;
-  private final ScaleEventHandler handler;
   private final Clock clock;
   private final ClientResources resources;
   private final RedisClient client;
@@ -100,14 +85,8 @@ public final class RedisScaleEventSource implements AutoCloseable {
   private volatile Optional<String> problem = Optional.of("not connected yet");
   private Instant nextClaim = Instant.MIN;
 
-  private final AtomicLong accepted = new AtomicLong();
-  private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
-  private final AtomicLong malformed = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong handlerFailures = new AtomicLong();
-  private final AtomicLong claimed = new AtomicLong();
-  private final AtomicLong connects = new AtomicLong();
+  private final SourceCounters counters = new SourceCounters();
+  private final BatchHandler batches;
 
   /**
    * How many entries met which fate so far.
@@ -151,22 +130,23 @@ public final class RedisScaleEventSource implements AutoCloseable {
       Clock clock,
       DeadLetterLog deadLetterLog) {
     this.settings = settings;
-    this.handler = handler;
     this.clock = clock;
     this.deadLetterLog = deadLetterLog;
     this.stream = RedisName.of(settings.stream());
     this.group = RedisName.of(settings.group());
     this.deadLetterStream = RedisName.of(settings.deadLetterStream());
     this.me = Consumer.from(group, RedisName.of(settings.consumer()));
-    this.uri = uri(settings, secrets);
-    this.resources =
-        DefaultClientResources.builder()
-            .ioThreadPoolSize(1)
-            .computationThreadPoolSize(1)
-            .threadFactoryProvider(pool -> daemonThreads("ecokube-redis-io-" + pool))
-            .build();
+    this.batches =
+        new BatchHandler(
+            settings,
+            handler,
+            counters,
+            new DeadLetters(settings, deadLetterLog, counters),
+            this::pause);
+    this.uri = RedisConnections.uri(settings, secrets);
+    this.resources = RedisConnections.resources();
     this.client = RedisClient.create(resources);
-    client.setOptions(clientOptions(settings));
+    client.setOptions(RedisConnections.clientOptions(settings));
     this.thread = new Thread(this::run, "ecokube-redis-events-" + settings.stream());
     this.thread.setDaemon(true);
   }
@@ -207,67 +187,9 @@ public final class RedisScaleEventSource implements AutoCloseable {
     return s;
   }
 
-  private static RedisURI uri(RedisScaleEventSettings s, SecretResolver secrets) {
-    RedisURI.Builder b =
-        RedisURI.builder()
-            .withHost(s.host())
-            .withPort(s.port())
-            .withDatabase(s.database())
-            .withClientName(s.consumer())
-            // Every command but the blocking read is bounded by commandTimeout (see timeoutFor).
-            .withTimeout(s.commandTimeout().plus(s.readBlock()));
-    if (s.tls()) {
-      b.withSsl(true).withVerifyPeer(s.tlsVerifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
-    }
-    if (s.password().isPresent()) {
-      Secret password = secrets.resolve(s.password().get());
-      char[] chars = password.revealAsString().toCharArray();
-      if (s.username().isPresent()) {
-        b.withAuthentication(s.username().get(), chars);
-      } else {
-        b.withPassword(chars);
-      }
-    }
-    return b.build();
-  }
-
-  private static ClientOptions clientOptions(RedisScaleEventSettings s) {
-    ClientOptions.Builder b =
-        ClientOptions.builder()
-            // This class reconnects itself, with its own backoff, and then re-creates the group
-            // and recovers its pending entries; Lettuce's silent reconnect would skip that.
-            .autoReconnect(false)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .socketOptions(
-                SocketOptions.builder().connectTimeout(s.commandTimeout()).keepAlive(true).build());
-    if (s.tls()) {
-      SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
-      s.tlsCaCertificate().ifPresent(pem -> ssl.trustManager(pem.toFile()));
-      b.sslOptions(ssl.build());
-    }
-    return b.build();
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   /** Counts so far. */
   public Counts counts() {
-    return new Counts(
-        accepted.get(),
-        duplicates.get(),
-        rejected.get(),
-        malformed.get(),
-        deadLettered.get(),
-        handlerFailures.get(),
-        claimed.get(),
-        connects.get());
+    return counters.snapshot();
   }
 
   /** Whether the source is reading, and if not, why. */
@@ -298,7 +220,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
                   me,
                   XReadArgs.Builder.block(settings.readBlock()).count(settings.batchSize()),
                   StreamOffset.lastConsumed(stream));
-          handleBatch(redis, batch, Map.of());
+          batches.handle(redis, batch, Map.of());
         }
       } catch (SetupException e) {
         problem = Optional.of(e.getMessage());
@@ -354,7 +276,8 @@ public final class RedisScaleEventSource implements AutoCloseable {
     // persistence, stream deleted): what the stream holds now arrived since, so read all of it;
     // handling an entry twice is absorbed by de-duplication, skipping one would lose a task.
     String start =
-        settings.startFrom() == RedisScaleEventSettings.StartFrom.NEW_EVENTS && connects.get() == 0
+        settings.startFrom() == RedisScaleEventSettings.StartFrom.NEW_EVENTS
+                && counters.connects.get() == 0
             ? "$"
             : "0";
     try {
@@ -386,7 +309,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
               + dltType
               + ", not a stream; delete or rename it, or set another deadLetterStream");
     }
-    connects.incrementAndGet();
+    counters.connects.incrementAndGet();
     problem = Optional.empty();
     LOG.info(
         "reading scale events from {} at {} as {}/{}",
@@ -407,7 +330,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
       if (batch.isEmpty()) {
         return;
       }
-      if (!handleBatch(redis, batch, deliveries(redis, batch))) {
+      if (!batches.handle(redis, batch, deliveries(redis, batch))) {
         return;
       }
       after = batch.get(batch.size() - 1).getId();
@@ -425,13 +348,13 @@ public final class RedisScaleEventSource implements AutoCloseable {
                   .count(settings.batchSize()));
       List<StreamMessage<RedisName, String>> batch = got.getMessages();
       if (!batch.isEmpty()) {
-        claimed.addAndGet(batch.size());
+        counters.claimed.addAndGet(batch.size());
         LOG.info(
             "claimed {} entries of {} pending longer than {}",
             batch.size(),
             settings.stream(),
             settings.claimIdle());
-        if (!handleBatch(redis, batch, deliveries(redis, batch))) {
+        if (!batches.handle(redis, batch, deliveries(redis, batch))) {
           return;
         }
       }
@@ -453,175 +376,6 @@ public final class RedisScaleEventSource implements AutoCloseable {
       out.put(p.getId(), p.getRedeliveryCount());
     }
     return out;
-  }
-
-  /**
-   * Handles a batch, then acknowledges what the handler took in one {@code XACK}: one round trip
-   * (and one fsync on the server) per batch instead of per entry. A crash before it redelivers the
-   * batch's handled entries, which the de-duplication absorbs. False when closing.
-   */
-  private boolean handleBatch(
-      RedisCommands<RedisName, String> redis,
-      List<StreamMessage<RedisName, String>> batch,
-      Map<String, Long> deliveries) {
-    List<String> handled = new ArrayList<>(batch.size());
-    long acceptedHere = 0;
-    long duplicatesHere = 0;
-    boolean goOn = true;
-    for (StreamMessage<RedisName, String> m : batch) {
-      Outcome o = process(redis, m, deliveries.getOrDefault(m.getId(), 1L));
-      if (o == Outcome.CLOSING) {
-        goOn = false;
-        break;
-      }
-      if (o == Outcome.ACCEPTED) {
-        handled.add(m.getId());
-        acceptedHere++;
-      } else if (o == Outcome.DUPLICATE) {
-        handled.add(m.getId());
-        duplicatesHere++;
-      }
-    }
-    if (!handled.isEmpty()) {
-      redis.xack(stream, group, handled.toArray(String[]::new));
-      accepted.addAndGet(acceptedHere);
-      duplicates.addAndGet(duplicatesHere);
-    }
-    return goOn;
-  }
-
-  /** What became of one entry of a batch. */
-  private enum Outcome {
-    /** Handled; to be acknowledged with the batch. */
-    ACCEPTED,
-    /** Seen before; to be acknowledged with the batch. */
-    DUPLICATE,
-    /** Dead-lettered or deleted, and acknowledged already. */
-    SETTLED,
-    /** The source is closing; the entry stays pending. */
-    CLOSING
-  }
-
-  private Outcome process(
-      RedisCommands<RedisName, String> redis, StreamMessage<RedisName, String> m, long deliveries) {
-    String origin = settings.stream() + "/" + m.getId();
-    Map<RedisName, String> body = m.getBody();
-    if (body == null || body.isEmpty()) {
-      // Deleted from the stream while pending: nothing left to handle.
-      redis.xack(stream, group, m.getId());
-      return Outcome.SETTLED;
-    }
-    if (deliveries > settings.maxAttempts()) {
-      return deadLetter(
-          redis,
-          m,
-          deliveries,
-          "delivered "
-              + deliveries
-              + " times and never acknowledged (a consumer died or hung on it each time);"
-              + " maxAttempts is "
-              + settings.maxAttempts());
-    }
-    ScaleEvent event;
-    try {
-      event = settings.decoder().decode(RedisName.fields(body));
-    } catch (MalformedScaleEventException e) {
-      malformed.incrementAndGet();
-      LOG.warn("malformed scale event {}: {}", origin, e.getMessage());
-      return deadLetter(redis, m, deliveries, "malformed: " + e.getMessage());
-    }
-    for (long attempt = deliveries; ; attempt++) {
-      Acceptance result;
-      try {
-        result = Objects.requireNonNull(handler.accept(event), "handler returned null");
-      } catch (RuntimeException e) {
-        handlerFailures.incrementAndGet();
-        if (attempt >= settings.maxAttempts()) {
-          LOG.error(
-              "scale event {} ({}) failed {} times; dead-lettering it",
-              event.taskId(),
-              origin,
-              attempt,
-              e);
-          return deadLetter(
-              redis, m, deliveries, "handler failed " + attempt + " times: " + e.getMessage());
-        }
-        LOG.warn(
-            "handler failed on scale event {} ({}), attempt {} of {}: {}; retrying in {}",
-            event.taskId(),
-            origin,
-            attempt,
-            settings.maxAttempts(),
-            e.toString(),
-            settings.retryBackoff());
-        if (!pause(settings.retryBackoff())) {
-          return Outcome.CLOSING;
-        }
-        continue;
-      }
-      switch (result) {
-        case ACCEPTED -> {
-          LOG.info(
-              "accepted {} {} x{} (task {}) from {}",
-              event.type(),
-              event.workload(),
-              event.podCount(),
-              event.taskId(),
-              origin);
-          return Outcome.ACCEPTED;
-        }
-        case DUPLICATE -> {
-          LOG.info("duplicate scale event, task {} ({}): already handled", event.taskId(), origin);
-          return Outcome.DUPLICATE;
-        }
-        case REJECTED -> {
-          rejected.incrementAndGet();
-          LOG.warn("scale event task {} ({}) rejected by the handler", event.taskId(), origin);
-          return deadLetter(redis, m, deliveries, "rejected by the handler");
-        }
-        default -> throw new IllegalStateException("unknown acceptance " + result);
-      }
-    }
-  }
-
-  /** Copies an entry to the dead-letter stream with the reason, then acknowledges it. */
-  private Outcome deadLetter(
-      RedisCommands<RedisName, String> redis,
-      StreamMessage<RedisName, String> m,
-      long deliveries,
-      String reason) {
-    String origin = settings.stream() + "/" + m.getId();
-    Map<RedisName, String> body = m.getBody();
-    List<Object> kv = new ArrayList<>(body.size() * 2 + 6);
-    body.forEach(
-        (k, v) -> {
-          kv.add(k);
-          kv.add(v);
-        });
-    kv.add(RedisName.of(FIELD_REASON));
-    kv.add(reason);
-    kv.add(RedisName.of(FIELD_ORIGIN));
-    kv.add(origin);
-    kv.add(RedisName.of(FIELD_DELIVERIES));
-    kv.add(Long.toString(deliveries));
-    try {
-      redis.xadd(
-          deadLetterStream,
-          XAddArgs.Builder.maxlen(settings.deadLetterMaxLength()).approximateTrimming(),
-          kv.toArray());
-      deadLettered.incrementAndGet();
-    } catch (RedisCommandExecutionException e) {
-      // Redis answered but refused (wrong type, out of memory): retrying will not help, and
-      // leaving the entry pending would stall it for ever. Keep it here instead.
-      LOG.error(
-          "could not dead-letter {} to {}: {}; kept in the local dead-letter log",
-          origin,
-          settings.deadLetterStream(),
-          e.getMessage());
-      deadLetterLog.record(origin, reason, body.toString(), e.getMessage());
-    }
-    redis.xack(stream, group, m.getId());
-    return Outcome.SETTLED;
   }
 
   private String where() {

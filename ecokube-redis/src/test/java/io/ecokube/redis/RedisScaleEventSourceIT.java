@@ -10,15 +10,13 @@ import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
-import io.ecokube.redis.testkit.RedisServer;
+import io.ecokube.test.redis.RedisServer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,17 +92,6 @@ class RedisScaleEventSourceIT {
     return redis.xpending(STREAM, "ecokube").getCount();
   }
 
-  static String redisCli(int port, String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
-  }
-
   @Test
   void theSeedsExactEventIsAThreePodScaleUp() throws Exception {
     List<ScaleEvent> handled = new CopyOnWriteArrayList<>();
@@ -117,8 +104,7 @@ class RedisScaleEventSourceIT {
             });
     // The Ottoscaler README's test event, sent with the real redis-cli.
     String id =
-        redisCli(
-            server.port(),
+        server.cli(
             "XADD",
             "otto:scale:events",
             "*",
@@ -284,7 +270,7 @@ class RedisScaleEventSourceIT {
             "rejected by the handler",
             "handler failed 2 times: cannot place 1 pods");
     // The copy keeps every field as sent, the repeated pod_count of "twice" too (6 entries, 7).
-    String raw = redisCli(server.port(), "XRANGE", STREAM + ":dead-letter", "-", "+");
+    String raw = server.cli("XRANGE", STREAM + ":dead-letter", "-", "+");
     assertThat(raw.lines().filter("pod_count"::equals).count()).isEqualTo(7);
     assertThat(dead.get(1).getBody())
         .containsEntry("pod_count", "three")
@@ -300,8 +286,8 @@ class RedisScaleEventSourceIT {
         io.lettuce.core.XGroupCreateArgs.Builder.mkstream(true));
     String id = redis.xadd(STREAM, "type", "scale_up", "pod_count", "1", "task_id", "crasher");
     // A consumer "ghost" took it and died on it seven times (RETRYCOUNT sets the counter).
-    redisCli(server.port(), "XREADGROUP", "GROUP", "ecokube", "ghost", "STREAMS", STREAM, ">");
-    redisCli(server.port(), "XCLAIM", STREAM, "ecokube", "ghost", "0", id, "RETRYCOUNT", "7");
+    server.cli("XREADGROUP", "GROUP", "ecokube", "ghost", "STREAMS", STREAM, ">");
+    server.cli("XCLAIM", STREAM, "ecokube", "ghost", "0", id, "RETRYCOUNT", "7");
     List<String> handled = new CopyOnWriteArrayList<>();
     RedisScaleEventSource source =
         start(

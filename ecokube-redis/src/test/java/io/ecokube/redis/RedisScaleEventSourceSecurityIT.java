@@ -9,7 +9,7 @@ import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
 import io.ecokube.api.secret.SecretRef;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
-import io.ecokube.redis.testkit.RedisServer;
+import io.ecokube.test.redis.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;

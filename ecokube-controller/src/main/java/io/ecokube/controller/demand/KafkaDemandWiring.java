@@ -36,18 +36,30 @@ public final class KafkaDemandWiring {
     for (Map.Entry<String, String> p : kafka.clientProperties().entrySet()) {
       b.clientProperty(p.getKey(), p.getValue());
     }
-    kafka
-        .sasl()
-        .ifPresent(
-            login -> {
-              Secret password = secrets.resolve(login.password());
-              b.clientProperty("sasl.mechanism", login.mechanism());
-              b.clientProperty("sasl.jaas.config", jaas(login, password));
-              if (!kafka.clientProperties().containsKey("security.protocol")) {
-                b.clientProperty("security.protocol", "SASL_SSL");
-              }
-            });
+    saslProperties(kafka.sasl(), kafka.clientProperties(), secrets).forEach(b::clientProperty);
     return b.build();
+  }
+
+  /**
+   * The client properties of a SASL login, its password read from its reference: mechanism, JAAS
+   * line, and SASL over TLS unless {@code clientProperties} name a protocol. Empty without a login.
+   * The values hold the password: hand them to a Kafka client only.
+   */
+  public static Map<String, String> saslProperties(
+      Optional<KafkaDemand.SaslLogin> sasl,
+      Map<String, String> clientProperties,
+      SecretResolver secrets) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    sasl.ifPresent(
+        login -> {
+          Secret password = secrets.resolve(login.password());
+          out.put("sasl.mechanism", login.mechanism());
+          out.put("sasl.jaas.config", jaas(login, password));
+          if (!clientProperties.containsKey("security.protocol")) {
+            out.put("security.protocol", "SASL_SSL");
+          }
+        });
+    return out;
   }
 
   /**

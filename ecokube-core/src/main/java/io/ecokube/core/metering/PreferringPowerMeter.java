@@ -15,19 +15,32 @@ import org.slf4j.LoggerFactory;
  * Several meters behind one, with a fixed precedence per node: a reading of wall power (a BMC
  * through IPMI DCMI or Redfish) wins over a partial one (Kepler's CPU figures); among readings of
  * the same kind the meter listed first wins. A meter that fails is skipped for this read and
- * logged, so one broken BMC never hides Kepler's figures for every other node.
+ * logged, so one broken BMC never hides Kepler's figures for every other node. {@link #inOrder}
+ * drops the wall-power rule: the first meter listed with a reading wins, as an admin's explicit
+ * preference says.
  */
 public final class PreferringPowerMeter implements PowerMeter {
   private static final Logger LOG = LoggerFactory.getLogger(PreferringPowerMeter.class);
 
   private final List<PowerMeter> meters;
+  private final boolean wallPowerFirst;
 
-  /** Meters in order of preference among equals. */
+  /** Meters in order of preference among equals; wall power wins over partial readings. */
   public PreferringPowerMeter(List<PowerMeter> meters) {
+    this(meters, true);
+  }
+
+  private PreferringPowerMeter(List<PowerMeter> meters, boolean wallPowerFirst) {
     if (meters.isEmpty()) {
       throw new IllegalArgumentException("a preferring meter needs at least one meter");
     }
     this.meters = List.copyOf(meters);
+    this.wallPowerFirst = wallPowerFirst;
+  }
+
+  /** Meters in strict order of preference: for each node, the first with a reading wins. */
+  public static PreferringPowerMeter inOrder(List<PowerMeter> meters) {
+    return new PreferringPowerMeter(meters, false);
   }
 
   @Override
@@ -57,7 +70,8 @@ public final class PreferringPowerMeter implements PowerMeter {
       }
       for (Map.Entry<String, PowerReading> e : got.entrySet()) {
         PowerReading current = best.get(e.getKey());
-        if (current == null || (e.getValue().wallPower() && !current.wallPower())) {
+        if (current == null
+            || (wallPowerFirst && e.getValue().wallPower() && !current.wallPower())) {
           best.put(e.getKey(), e.getValue());
         }
       }

@@ -74,4 +74,18 @@ class PreferringPowerMeterTest {
     PreferringPowerMeter broken = new PreferringPowerMeter(List.of(failing("bmc")));
     assertThatThrownBy(() -> broken.read("a")).isInstanceOf(PowerException.class);
   }
+
+  @Test
+  void inOrderTheFirstListedMeterWinsEvenOverWallPower() throws Exception {
+    PowerMeter kepler = fixed("kepler", false, Map.of("a", 80.0, "b", 90.0));
+    PowerMeter bmc = fixed("ipmi-dcmi", true, Map.of("a", 150.0, "c", 170.0));
+    Map<String, PowerReading> got =
+        PreferringPowerMeter.inOrder(List.of(kepler, bmc)).readAll(List.of("a", "b", "c"));
+    assertThat(got.get("a").source()).isEqualTo("kepler");
+    assertThat(got.get("b").watts()).isEqualTo(90.0);
+    assertThat(got.get("c").source()).isEqualTo("ipmi-dcmi");
+    // The default keeps wall power first.
+    assertThat(new PreferringPowerMeter(List.of(kepler, bmc)).read("a").orElseThrow().source())
+        .isEqualTo("ipmi-dcmi");
+  }
 }

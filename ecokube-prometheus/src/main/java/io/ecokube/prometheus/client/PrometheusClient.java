@@ -80,6 +80,18 @@ public final class PrometheusClient implements AutoCloseable {
   }
 
   /**
+   * Evaluates an instant query at a past (or present) instant, as Prometheus would have answered
+   * then: {@code increase(x[1h])} at {@code at} is the increase over the hour before it.
+   */
+  public List<Sample> query(String promql, Instant at) throws PrometheusException {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("query", promql);
+    params.put("time", seconds(at));
+    JsonNode data = get("/api/v1/query", params, promql);
+    return parseResult(data, promql);
+  }
+
+  /**
    * Evaluates a range query.
    *
    * @return every point of every series, series after series

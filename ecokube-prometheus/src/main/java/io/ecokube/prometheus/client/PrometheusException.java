@@ -33,4 +33,22 @@ public class PrometheusException extends Exception {
   public Kind kind() {
     return kind;
   }
+
+  /**
+   * The same failure as a power reading error, for meters.
+   *
+   * @param subject what could not be read ({@code "all nodes"})
+   * @param endpoint the Prometheus server
+   */
+  public io.ecokube.api.power.PowerException toPowerException(String subject, String endpoint) {
+    io.ecokube.api.power.PowerException.Kind k =
+        switch (kind) {
+          case UNREACHABLE -> io.ecokube.api.power.PowerException.Kind.UNREACHABLE;
+          case AUTHENTICATION -> io.ecokube.api.power.PowerException.Kind.AUTHENTICATION;
+          case TIMEOUT -> io.ecokube.api.power.PowerException.Kind.TIMEOUT;
+          case BAD_QUERY -> io.ecokube.api.power.PowerException.Kind.CONFIGURATION;
+          case PROTOCOL -> io.ecokube.api.power.PowerException.Kind.PROTOCOL;
+        };
+    return new io.ecokube.api.power.PowerException(k, subject, endpoint, getMessage(), this);
+  }
 }

@@ -61,6 +61,36 @@ public record KeplerMeterConfig(
     Objects.requireNonNull(utilisationQuery, "utilisationQuery");
   }
 
+  /**
+   * The node a series belongs to: its {@link #nodeLabel()} value, without a {@code :port} suffix
+   * when {@link #stripPort()} is on, mapped through {@link #nodeNames()}; null when the series has
+   * no such label.
+   */
+  public String nodeOf(Map<String, String> labels) {
+    String v = labels.get(nodeLabel);
+    if (v == null) {
+      return null;
+    }
+    String mapped = nodeNames.get(v);
+    if (mapped != null) {
+      return mapped;
+    }
+    if (stripPort) {
+      int colon = v.lastIndexOf(':');
+      if (colon > 0 && v.indexOf(']') < colon && v.substring(colon + 1).matches("\\d+")) {
+        v = v.substring(0, colon);
+        if (v.startsWith("[") && v.endsWith("]")) {
+          v = v.substring(1, v.length() - 1);
+        }
+      }
+      mapped = nodeNames.get(v);
+      if (mapped != null) {
+        return mapped;
+      }
+    }
+    return v;
+  }
+
   /** A builder with the defaults. */
   public static Builder builder() {
     return new Builder();

@@ -81,19 +81,25 @@ public final class KeplerPowerMeter implements PowerMeter {
   @Override
   public synchronized Map<String, PowerReading> readAll(Collection<String> nodes)
       throws PowerException {
-    Instant now = clock.now();
-    if (cache == null || !now.isBefore(cachedAt.plus(config.cacheFor()))) {
-      cache = fetch(now);
-      cachedAt = now;
-    }
+    Map<String, PowerReading> every = readEveryNode();
     Map<String, PowerReading> out = new LinkedHashMap<>();
     for (String n : nodes) {
-      PowerReading r = cache.get(n);
+      PowerReading r = every.get(n);
       if (r != null) {
         out.put(n, r);
       }
     }
     return out;
+  }
+
+  /** Every node Kepler reports on now (the same cached figures {@link #readAll} uses). */
+  public synchronized Map<String, PowerReading> readEveryNode() throws PowerException {
+    Instant now = clock.now();
+    if (cache == null || !now.isBefore(cachedAt.plus(config.cacheFor()))) {
+      cache = fetch(now);
+      cachedAt = now;
+    }
+    return Map.copyOf(cache);
   }
 
   private Map<String, PowerReading> fetch(Instant now) throws PowerException {
@@ -314,40 +320,11 @@ public final class KeplerPowerMeter implements PowerMeter {
   }
 
   private String nodeName(Map<String, String> labels) {
-    String v = labels.get(config.nodeLabel());
-    if (v == null) {
-      return null;
-    }
-    String mapped = config.nodeNames().get(v);
-    if (mapped != null) {
-      return mapped;
-    }
-    if (config.stripPort()) {
-      int colon = v.lastIndexOf(':');
-      if (colon > 0 && v.indexOf(']') < colon && v.substring(colon + 1).matches("\\d+")) {
-        v = v.substring(0, colon);
-        if (v.startsWith("[") && v.endsWith("]")) {
-          v = v.substring(1, v.length() - 1);
-        }
-      }
-      mapped = config.nodeNames().get(v);
-      if (mapped != null) {
-        return mapped;
-      }
-    }
-    return v;
+    return config.nodeOf(labels);
   }
 
   private PowerException toPowerException(PrometheusException e) {
-    PowerException.Kind kind =
-        switch (e.kind()) {
-          case UNREACHABLE -> PowerException.Kind.UNREACHABLE;
-          case AUTHENTICATION -> PowerException.Kind.AUTHENTICATION;
-          case TIMEOUT -> PowerException.Kind.TIMEOUT;
-          case BAD_QUERY -> PowerException.Kind.CONFIGURATION;
-          case PROTOCOL -> PowerException.Kind.PROTOCOL;
-        };
-    return new PowerException(kind, "all nodes", client.baseUri().toString(), e.getMessage(), e);
+    return e.toPowerException("all nodes", client.baseUri().toString());
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
 import io.ecokube.redis.RedisScaleEventSettings;
 import io.ecokube.redis.RedisScaleEventSource;
-import io.ecokube.redis.testkit.RedisServer;
+import io.ecokube.test.redis.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;

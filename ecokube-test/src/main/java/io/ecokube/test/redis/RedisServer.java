@@ -1,4 +1,4 @@
-package io.ecokube.redis.testkit;
+package io.ecokube.test.redis;
 
 import static org.awaitility.Awaitility.await;
 
@@ -142,6 +142,29 @@ public final class RedisServer implements AutoCloseable {
       return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  /**
+   * Runs Debian's {@code redis-cli} (package redis-tools) against this server, as a user would, and
+   * returns what it printed; fails the test when it exits with an error.
+   */
+  public String cli(String... args) {
+    List<String> cmd =
+        new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run redis-cli (install redis-tools)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while running redis-cli", e);
     }
   }
 

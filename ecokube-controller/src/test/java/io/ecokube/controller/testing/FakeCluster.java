@@ -1,0 +1,95 @@
+package io.ecokube.controller.testing;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.util.ClientBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The fake Kubernetes API server (fabric8's mock server in CRUD mode) on loopback, with the
+ * official client pointed at it, a kubeconfig file for the controller, and the kubelet's part in a
+ * task's life (setting a worker pod's phase).
+ */
+public final class FakeCluster implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final ApiClient client;
+  private final CoreV1Api core;
+
+  /** Starts the server. */
+  public FakeCluster() {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = new ClientBuilder().setBasePath(url()).build();
+    client.setReadTimeout(0);
+    core = new CoreV1Api(client);
+  }
+
+  private String url() {
+    String u = server.url("/");
+    return u.substring(0, u.length() - 1);
+  }
+
+  /** The official client. */
+  public ApiClient client() {
+    return client;
+  }
+
+  /** The core API. */
+  public CoreV1Api core() {
+    return core;
+  }
+
+  /** A kubeconfig that points at this server, written into {@code dir}. */
+  public Path kubeconfig(Path dir) throws IOException {
+    return Files.writeString(
+        dir.resolve("kubeconfig"),
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: fake, cluster: {server: "URL"}}]
+        users: [{name: test, user: {}}]
+        contexts: [{name: fake, context: {cluster: fake, user: test}}]
+        current-context: fake
+        """
+            .replace("URL", url()));
+  }
+
+  /** Eco-Kube's worker pods in the namespace. */
+  public List<V1Pod> workers(String namespace) throws Exception {
+    return core.listNamespacedPod(namespace)
+        .labelSelector("app.kubernetes.io/managed-by=ecokube")
+        .execute()
+        .getItems();
+  }
+
+  /** Plays the kubelet: the pod's containers ended with this phase. */
+  public void phase(V1Pod pod, String phase) throws Exception {
+    pod.status(new V1PodStatus().phase(phase));
+    core.replaceNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), pod)
+        .execute();
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+}
