@@ -46,6 +46,7 @@ public final class ConfigLoader {
           "demand",
           "meters",
           "forecast",
+          "calibration",
           "safety");
 
   private final DriverRegistry drivers;
@@ -140,6 +141,9 @@ public final class ConfigLoader {
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
     ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
+    Optional<CalibrationSettings> calibration =
+        new CalibrationSection(problems)
+            .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
     Safety safety = new SafetySection(problems).safety(root.get("safety"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
@@ -150,7 +154,16 @@ public final class ConfigLoader {
       return null;
     }
     return new EcoKubeConfig(
-        nodes, built, tariff, problems.warnings(), kafka, meters, forecast, scaleEvents, safety);
+        nodes,
+        built,
+        tariff,
+        problems.warnings(),
+        kafka,
+        meters,
+        forecast,
+        scaleEvents,
+        calibration,
+        safety);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

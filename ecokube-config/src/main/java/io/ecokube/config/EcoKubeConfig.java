@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param kafkaDemand consumer-group lag as demand ({@code demand.kafka}); empty: none
  * @param meters where measured watts come from ({@code meters}); empty: the power model only
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
+ * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  * @param safety maintenance threshold, cluster-health breaker and Node hints ({@code safety})
  */
@@ -33,6 +34,7 @@ public record EcoKubeConfig(
     Optional<MeterSettings> meters,
     ForecastSettings forecast,
     Optional<ScaleEvents> scaleEvents,
+    Optional<CalibrationSettings> calibration,
     Safety safety) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -47,32 +49,11 @@ public record EcoKubeConfig(
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(forecast, "forecast");
     Objects.requireNonNull(scaleEvents, "scaleEvents");
+    Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(safety, "safety");
   }
 
-  /** A config with the default {@link Safety} limits. */
-  public EcoKubeConfig(
-      List<NodeSpec> nodes,
-      EnginePolicy policy,
-      Tariff accounting,
-      List<String> warnings,
-      Optional<KafkaDemand> kafkaDemand,
-      Optional<MeterSettings> meters,
-      ForecastSettings forecast,
-      Optional<ScaleEvents> scaleEvents) {
-    this(
-        nodes,
-        policy,
-        accounting,
-        warnings,
-        kafkaDemand,
-        meters,
-        forecast,
-        scaleEvents,
-        Safety.DEFAULT);
-  }
-
-  /** A config without meters and scale events. */
+  /** A config without meters, forecast, scale events or calibration, with default safety. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -87,7 +68,9 @@ public record EcoKubeConfig(
         kafkaDemand,
         Optional.empty(),
         ForecastSettings.off(),
-        Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        Safety.DEFAULT);
   }
 
   /** A config with no demand source but pending pods. */

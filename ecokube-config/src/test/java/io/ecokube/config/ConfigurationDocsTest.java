@@ -52,6 +52,7 @@ class ConfigurationDocsTest {
           new Section(
               "demand.scaleEvents.tasks.workloads.X.", ScaleEventsSection.class, "TASK_POD"),
           new Section("forecast.", ForecastSection.class, "FORECAST"),
+          new Section("calibration.", CalibrationSection.class, "CALIBRATION"),
           new Section("meters.", MetersSection.class, "METERS"),
           new Section("meters.kepler.", MetersSection.class, "KEPLER"),
           new Section("meters.dcmi.", MetersSection.class, "BMC"),

@@ -7,6 +7,8 @@ import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.ConfigProblem;
 import io.ecokube.config.Durations;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.logging.LogFormat;
+import io.ecokube.controller.logging.Logging;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
 import java.io.IOException;
@@ -159,6 +161,22 @@ public final class EcoKubeCommand implements Runnable {
         hidden = true)
     List<String> removedTaskOptions = new ArrayList<>();
 
+    @Option(
+        names = "--log-format",
+        paramLabel = "FORMAT",
+        description =
+            "text (for people) or json (one object per line, for log pipelines); default:"
+                + " $ECOKUBE_LOG_FORMAT or text")
+    String logFormat;
+
+    @Option(
+        names = "--log-level",
+        paramLabel = "LEVEL",
+        description =
+            "level of Eco-Kube's own loggers: trace, debug, info, warn or error; default:"
+                + " $ECOKUBE_LOG_LEVEL or info")
+    String logLevel;
+
     @Spec private CommandLine.Model.CommandSpec spec;
 
     Run(Map<String, String> env) {
@@ -197,6 +215,13 @@ public final class EcoKubeCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ControllerOptions options = options();
+      try {
+        Logging.configure(
+            logFormat != null ? LogFormat.parse(logFormat) : Logging.format(env),
+            logLevel != null ? Logging.checkLevel(logLevel) : Logging.level(env));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       KubernetesController controller;
       try {
         controller = new KubernetesController(options);

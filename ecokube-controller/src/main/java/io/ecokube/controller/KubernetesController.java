@@ -11,6 +11,7 @@ import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.calibration.CalibrationWiring;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
 import io.ecokube.controller.events.ScaleEventsWiring;
@@ -18,6 +19,7 @@ import io.ecokube.controller.forecast.ForecastWiring;
 import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.safety.SafetyWiring;
+import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
@@ -88,6 +90,7 @@ public final class KubernetesController implements AutoCloseable {
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
   private final Metering metering;
+  private final Optional<CalibrationWiring> calibration;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
   private ScaleEventsWiring scaleEvents;
@@ -150,6 +153,7 @@ public final class KubernetesController implements AutoCloseable {
             ? null
             : new LedgerStore(new ConfigMapState(client, options.namespace(), STATE_CONFIG_MAP));
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    this.calibration = CalibrationWiring.of(config, metering, registry);
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
         .register(registry);
@@ -227,6 +231,12 @@ public final class KubernetesController implements AutoCloseable {
     }
     registerNodesInLedger();
     metering.start(drivers, secrets, ledger, view::snapshot, Clock.system());
+    calibration.ifPresent(
+        c ->
+            c.start(
+                ledger,
+                Optional.ofNullable(ledgerStore).map(s -> new CalibrationStore(s.state())),
+                Clock.system()));
     EcoKubeEngine.Builder b =
         EcoKubeEngine.builder()
             .clusterView(metrics.observing(view))
@@ -325,6 +335,7 @@ public final class KubernetesController implements AutoCloseable {
 
   private synchronized void stopEngine() {
     metering.stop();
+    calibration.ifPresent(CalibrationWiring::stop);
     if (scaleEvents != null) {
       scaleEvents.close();
       scaleEvents = null;

@@ -6,6 +6,7 @@ import io.ecokube.api.cluster.ClusterView;
 import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesClusterView.class);
   private static final String BY_NODE = "byNode";
+  // How often awaitSynced looks at the informers' sync flags.
+  private static final Duration SYNC_POLL = Duration.ofMillis(20);
 
   private final Clock clock;
   private final Map<String, NodeSpec> configured;
@@ -135,7 +138,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
         return false;
       }
       // The informer library offers no sync callback; poll its flag.
-      Thread.sleep(20);
+      Sleeper.system().sleep(SYNC_POLL);
     }
     return true;
   }

@@ -27,6 +27,20 @@ public final class TestApiServer implements AutoCloseable {
             .build());
   }
 
+  /**
+   * The next {@code times} pod creates in the namespace are answered 500, as by an API server that
+   * is briefly unwell.
+   */
+  public void failPodCreates(String namespace, int times) {
+    delegate
+        .server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/" + namespace + "/pods")
+        .andReturn(500, "{\"kind\":\"Status\",\"code\":500}")
+        .times(times);
+  }
+
   @Override
   public void close() {
     delegate.close();

@@ -11,6 +11,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * How the source reaches Redis: the URI with credentials and TLS, client options without Lettuce's
@@ -66,20 +67,25 @@ final class RedisConnections {
     return b.build();
   }
 
-  /** One I/O and one computation thread, daemons named {@code ecokube-redis-io-*}. */
-  static ClientResources resources() {
+  /**
+   * One I/O and one computation thread, daemons named {@code ecokube-redis-io-*}.
+   *
+   * @param made hears every thread made, so that close can wait for it to end
+   */
+  static ClientResources resources(Consumer<Thread> made) {
     return DefaultClientResources.builder()
         .ioThreadPoolSize(1)
         .computationThreadPoolSize(1)
-        .threadFactoryProvider(pool -> daemonThreads("ecokube-redis-io-" + pool))
+        .threadFactoryProvider(pool -> daemonThreads("ecokube-redis-io-" + pool, made))
         .build();
   }
 
-  private static ThreadFactory daemonThreads(String prefix) {
+  private static ThreadFactory daemonThreads(String prefix, Consumer<Thread> made) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      made.accept(t);
       return t;
     };
   }

@@ -3,7 +3,9 @@ package io.ecokube.redis;
 import io.ecokube.api.demand.DeadLetterLog;
 import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.time.Backoff;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.StoppableSleeper;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -28,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,14 +70,20 @@ public final class RedisScaleEventSource implements AutoCloseable {
   /** Field added to a dead-lettered entry: how often Redis had delivered it. */
   public static final String FIELD_DELIVERIES = "ecokube.dlt.deliveries";
 
+  // A retry count past which the reconnect backoff always waits its maximum.
+  private static final int SATURATED = 62;
+
   private final RedisScaleEventSettings settings;
   private final Clock clock;
   private final ClientResources resources;
+  // Lettuce's threads of this source: its shutdown future completes before they have ended.
+  private final List<Thread> ioThreads = new CopyOnWriteArrayList<>();
   private final RedisClient client;
   private final RedisURI uri;
   private final Thread thread;
   private final DeadLetterLog deadLetterLog;
-  private final CountDownLatch stopping = new CountDownLatch(1);
+  // Reconnect and retry waits on the reading thread; close() ends them at once.
+  private final StoppableSleeper stopping = new StoppableSleeper();
   private final Consumer<RedisName> me;
   private final RedisName stream;
   private final RedisName group;
@@ -144,7 +152,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
             new DeadLetters(settings, deadLetterLog, counters),
             this::pause);
     this.uri = RedisConnections.uri(settings, secrets);
-    this.resources = RedisConnections.resources();
+    this.resources = RedisConnections.resources(ioThreads::add);
     this.client = RedisClient.create(resources);
     client.setOptions(RedisConnections.clientOptions(settings));
     this.thread = new Thread(this::run, "ecokube-redis-events-" + settings.stream());
@@ -204,11 +212,15 @@ public final class RedisScaleEventSource implements AutoCloseable {
   }
 
   private void run() {
-    Duration backoff = settings.reconnectBackoffMin();
+    Backoff reconnect =
+        Backoff.exponential(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
+    // Failed connects in a row; SATURATED waits the longest.
+    int failures = 0;
     while (running) {
+      Duration backoff = reconnect.delay(failures);
       try {
         RedisCommands<RedisName, String> redis = connect();
-        backoff = settings.reconnectBackoffMin();
+        failures = 0;
         recoverOwnPending(redis);
         while (running) {
           if (!clock.now().isBefore(nextClaim)) {
@@ -225,9 +237,9 @@ public final class RedisScaleEventSource implements AutoCloseable {
       } catch (SetupException e) {
         problem = Optional.of(e.getMessage());
         LOG.error("redis scale events on {}: {}", settings.stream(), e.getMessage());
-        backoff = settings.reconnectBackoffMax();
+        failures = SATURATED;
         disconnect();
-        if (!pause(backoff)) {
+        if (!pause(reconnect.delay(failures))) {
           break;
         }
       } catch (RedisException e) {
@@ -248,7 +260,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
         if (!pause(backoff)) {
           break;
         }
-        backoff = min(backoff.multipliedBy(2), settings.reconnectBackoffMax());
+        failures = Math.min(failures + 1, SATURATED);
       } catch (RuntimeException e) {
         problem = Optional.of("unexpected failure reading " + settings.stream() + ": " + e);
         LOG.error(
@@ -257,7 +269,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
         if (!pause(backoff)) {
           break;
         }
-        backoff = min(backoff.multipliedBy(2), settings.reconnectBackoffMax());
+        failures = Math.min(failures + 1, SATURATED);
       }
     }
     disconnect();
@@ -391,17 +403,8 @@ public final class RedisScaleEventSource implements AutoCloseable {
     return t == e ? String.valueOf(m) : m + " (" + t + ")";
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
   private boolean pause(Duration d) {
-    try {
-      return !stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return stopping.pause(d);
   }
 
   private void disconnect() {
@@ -424,7 +427,7 @@ public final class RedisScaleEventSource implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    stopping.countDown();
+    stopping.stop();
     disconnect();
     try {
       thread.join(TimeUnit.SECONDS.toMillis(15));
@@ -438,6 +441,10 @@ public final class RedisScaleEventSource implements AutoCloseable {
     try {
       // Wait for Lettuce's I/O threads too, so a closed source leaves no thread behind.
       resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      for (Thread t : ioThreads) {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

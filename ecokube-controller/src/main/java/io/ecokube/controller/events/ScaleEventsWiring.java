@@ -17,6 +17,7 @@ import io.ecokube.redis.RedisScaleEventSource;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * after the runner recorded its task in the cluster. Only the leader runs this.
  *
  * <p>Metrics: {@code ecokube.tasks.finished{result}}, {@code ecokube.tasks.workers{result}}, {@code
- * ecokube.tasks.retries}, and per transport {@code ecokube.scale.events{transport, fate}}.
+ * ecokube.tasks.retries}, per transport {@code ecokube.scale.events{transport, fate}}, and {@code
+ * ecokube.scale.events.connected{transport=redis}}.
  */
 public final class ScaleEventsWiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleEventsWiring.class);
@@ -96,6 +98,14 @@ public final class ScaleEventsWiring implements AutoCloseable {
         bind(meters, registry, "redis", source, c -> c.counts().accepted(), "accepted");
         bind(meters, registry, "redis", source, c -> c.counts().duplicates(), "duplicate");
         bind(meters, registry, "redis", source, c -> c.counts().deadLettered(), "dead_lettered");
+        // Why it is not reading (refused, WRONGPASS, untrusted certificate) is in its status and
+        // log.
+        meters.add(
+            Gauge.builder(
+                    "ecokube.scale.events.connected", source, c -> c.status().connected() ? 1 : 0)
+                .tag("transport", "redis")
+                .description("1 while the Redis source is connected and reading its group")
+                .register(registry));
         LOG.info(
             "task pods for scale events on Redis stream {} at {}:{} (group {})",
             rs.stream(),

@@ -31,6 +31,11 @@ public final class LedgerStore {
     this.state = Objects.requireNonNull(state, "state");
   }
 
+  /** The ConfigMap the totals are kept in, which other durable state shares. */
+  public ConfigMapState state() {
+    return state;
+  }
+
   /**
    * Continues the stored totals in {@code ledger}, which must not have accounted anything yet.
    * Unreadable stored totals are reported and ignored: accounting starts afresh rather than not at
@@ -71,9 +76,12 @@ public final class LedgerStore {
     if (!read) {
       return false;
     }
-    Map<String, String> data = new LinkedHashMap<>(state.known());
-    data.putAll(encode(ledger.checkpoint()));
-    state.save(data);
+    // Other stores write the same ConfigMap: read, merge and write as one step.
+    synchronized (state) {
+      Map<String, String> data = new LinkedHashMap<>(state.known());
+      data.putAll(encode(ledger.checkpoint()));
+      state.save(data);
+    }
     return true;
   }
 

@@ -3,24 +3,27 @@ package io.ecokube.controller.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ecokube.api.demand.ScaleEvent;
-import io.ecokube.api.demand.ScaleEventDecoder;
-import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
-import io.ecokube.kafka.events.ScaleEventConsumer;
-import io.ecokube.kafka.events.ScaleEventConsumerSettings;
+import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.time.Clock;
+import io.ecokube.config.ConfigLoader;
+import io.ecokube.config.ScaleEvents;
+import io.ecokube.controller.testing.FakeCluster;
+import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.test.kafka.KafkaBrokerExtension;
 import io.ecokube.test.redis.RedisServer;
+import io.kubernetes.client.openapi.models.V1Pod;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ecokube-events send} against Debian's redis-server and a KRaft broker in the test JVM:
- * what it sends is what the controller's sources read.
+ * what it sends is what the controller's sources read, and on Kafka becomes task pods through the
+ * controller's wiring.
  */
 @Timeout(120)
 class EcoKubeEventsCommandIT {
@@ -41,9 +45,12 @@ class EcoKubeEventsCommandIT {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
   @BeforeAll
-  static void topic() {
+  static void topics() {
     KAFKA.broker().createTopic("tasks", 1);
+    KAFKA.broker().createTopic("tasks.dlt", 1);
   }
 
   @BeforeEach
@@ -112,36 +119,78 @@ class EcoKubeEventsCommandIT {
     assertThat(entries("s")).hasSize(1);
   }
 
-  @Test
-  void sendsToAKafkaTopicInTheFormTheConsumerReads() {
-    assertThat(
-            send(
-                "send",
-                "--kafka",
-                KAFKA.broker().bootstrapServers(),
-                "--topic",
-                "tasks",
-                "type=scale_up",
-                "pod_count=3",
-                "task_id=t1"))
-        .as(err.toString())
-        .isZero();
-    assertThat(out.toString()).contains("sent: tasks-0@0");
-    List<ScaleEvent> got = new CopyOnWriteArrayList<>();
-    try (ScaleEventConsumer c =
-        ScaleEventConsumer.start(
-            ScaleEventConsumerSettings.builder(
-                    KAFKA.broker().bootstrapServers(), "tasks", "events-command-it")
-                .decoder(ScaleEventDecoder.strict().withDefaultWorkload("otto-agent"))
-                .build(),
-            e -> {
-              got.add(e);
-              return Acceptance.ACCEPTED;
-            })) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> got.size() == 1);
+  private static ScaleEvents kafkaSection() {
+    String yaml =
+        """
+        demand:
+          scaleEvents:
+            defaultWorkload: builder
+            maxPodsPerEvent: 5
+            kafka: {bootstrapServers: "BOOTSTRAP", topic: tasks, deadLetterTopic: tasks.dlt}
+            tasks:
+              namespace: work
+              workloads:
+                builder: {image: busybox, requests: {cpu: 100m, memory: 32Mi}}
+        """
+            .replace("BOOTSTRAP", KAFKA.broker().bootstrapServers());
+    try (DriverRegistry none = DriverRegistry.builder().build()) {
+      return ConfigLoader.using(none).parse(yaml, "k.yaml").scaleEvents().orElseThrow();
     }
-    assertThat(got)
-        .containsExactly(new ScaleEvent(ScaleEvent.Type.SCALE_UP, "otto-agent", 3, "t1"));
+  }
+
+  private int sendToKafka(String... fields) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("send", "--kafka", KAFKA.broker().bootstrapServers(), "--topic", "tasks"));
+    args.addAll(List.of(fields));
+    return send(args.toArray(String[]::new));
+  }
+
+  private static double events(SimpleMeterRegistry r, String fate) {
+    var c = r.find("ecokube.scale.events").tag("transport", "kafka").tag("fate", fate);
+    return c.functionCounter() == null ? 0 : c.functionCounter().count();
+  }
+
+  /**
+   * The Kafka transport of {@code demand.scaleEvents} as the controller wires it, on the fake API
+   * server: what the tool sends becomes task pods; a malformed event goes to the dead-letter topic;
+   * the same task again is a duplicate.
+   */
+  @Test
+  void kafkaEventsSentWithTheToolBecomeTaskPodsFromTheConfig() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (FakeCluster cluster = new FakeCluster();
+        ScaleEventsWiring w =
+            ScaleEventsWiring.start(
+                kafkaSection(),
+                cluster.client(),
+                "ecokube",
+                SecretResolver.inMemory(Map.of()),
+                Clock.system(),
+                registry,
+                o -> {})) {
+      assertThat(sendToKafka("type=scale_up", "pod_count=2", "task_id=build-7"))
+          .as(err.toString())
+          .isZero();
+      assertThat(out.toString()).contains("sent: tasks-0@0");
+      assertThat(sendToKafka("--malformed", "type=scale_up", "pod_count=50", "task_id=too-big"))
+          .isZero();
+      assertThat(sendToKafka("type=scale_up", "pod_count=2", "task_id=build-7")).isZero();
+
+      await().atMost(WAIT).until(() -> cluster.workers("work").size() == 2);
+      await().atMost(WAIT).until(() -> events(registry, "dead_lettered") == 1);
+      await().atMost(WAIT).until(() -> events(registry, "duplicate") == 1);
+      assertThat(events(registry, "accepted")).isEqualTo(1);
+      for (V1Pod p : cluster.workers("work")) {
+        cluster.phase(p, "Succeeded");
+      }
+      await().atMost(WAIT).until(() -> cluster.workers("work").isEmpty());
+      assertThat(
+              registry.get("ecokube.tasks.finished").tag("result", "succeeded").counter().count())
+          .isEqualTo(1.0);
+      assertThat(w.kafka()).isPresent();
+      assertThat(w.redis()).isEmpty();
+    }
   }
 
   @Test

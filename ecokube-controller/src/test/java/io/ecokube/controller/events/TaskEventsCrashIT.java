@@ -194,6 +194,13 @@ class TaskEventsCrashIT {
       assertThat(registry.get("ecokube.tasks.workers").tag("result", "succeeded").counter().count())
           .isEqualTo(3.0);
       assertThat(b.tasks().activeTasks()).isZero();
+      assertThat(
+              registry
+                  .get("ecokube.scale.events.connected")
+                  .tag("transport", "redis")
+                  .gauge()
+                  .value())
+          .isEqualTo(1.0);
     }
     assertThat(outcomes).as("the dead leader reported nothing").isEmpty();
   }

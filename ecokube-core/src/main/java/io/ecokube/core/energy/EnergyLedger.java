@@ -131,6 +131,24 @@ public final class EnergyLedger implements EngineListener {
   }
 
   /**
+   * Replaces a node's power model from now on (a calibration learned it from meter readings); what
+   * was accounted before stays. Unknown nodes are ignored.
+   */
+  public synchronized void recalibrate(String node, PowerProfile power) {
+    Objects.requireNonNull(power, "power");
+    Account a = accounts.get(node);
+    if (a != null) {
+      a.accrueTo(clock.now());
+      a.spec = a.spec.toBuilder().power(power).build();
+    }
+  }
+
+  /** A node's power model as the ledger uses it now, when the node is accounted. */
+  public synchronized Optional<PowerProfile> powerModel(String node) {
+    return Optional.ofNullable(accounts.get(node)).map(a -> a.spec.power());
+  }
+
+  /**
    * Reads the power meter for every node now; fresh readings replace the model for nodes that are
    * on until the next read. A meter failure is logged and the model used.
    */
@@ -196,7 +214,7 @@ public final class EnergyLedger implements EngineListener {
   }
 
   private final class Account {
-    final NodeSpec spec;
+    NodeSpec spec;
     NodeLifecycle state;
     double utilisation;
     Optional<Double> measured = Optional.empty();

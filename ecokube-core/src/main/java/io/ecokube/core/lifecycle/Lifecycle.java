@@ -5,6 +5,7 @@ import io.ecokube.api.plan.ActionType;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeRecord;
+import io.ecokube.api.time.Backoff;
 import io.ecokube.core.policy.EnginePolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,11 +71,8 @@ public final class Lifecycle {
 
   /** The delay before retry number {@code attempts} (1-based): doubling, capped. */
   public static Duration backoff(EnginePolicy policy, int attempts) {
-    Duration d = policy.retryBackoff();
-    for (int i = 1; i < attempts && d.compareTo(policy.maxRetryBackoff()) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    return d.compareTo(policy.maxRetryBackoff()) > 0 ? policy.maxRetryBackoff() : d;
+    return Backoff.exponential(policy.retryBackoff(), policy.maxRetryBackoff())
+        .delay(Math.max(0, attempts - 1));
   }
 
   /** When a node with this record may be retried (woken, powered off or probed) again. */

@@ -1,5 +1,6 @@
 package io.ecokube.core.policy;
 
+import io.ecokube.api.time.Durations;
 import io.ecokube.core.decision.rank.WakeRanker;
 import io.ecokube.core.decision.rank.WakeRankers;
 import java.time.Duration;
@@ -89,6 +90,11 @@ public record EnginePolicy(
     }
     if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
       throw new IllegalArgumentException("maxRetryBackoff must be >= retryBackoff");
+    }
+    if (maxRetryBackoff.compareTo(Durations.MAX) > 0) {
+      // The retry delays are an io.ecokube.api.time.Backoff, which is bounded so.
+      throw new IllegalArgumentException(
+          "maxRetryBackoff must be at most " + Durations.MAX + ", got " + maxRetryBackoff);
     }
   }
 

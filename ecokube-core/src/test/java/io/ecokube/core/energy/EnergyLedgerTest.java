@@ -176,4 +176,20 @@ class EnergyLedgerTest {
         .isThrownBy(() -> ledger.continueFrom(LedgerCheckpoint.empty(t0)))
         .withMessageContaining("continue before registering");
   }
+
+  @Test
+  void aRecalibratedModelAppliesFromThenOn() {
+    EnergyLedger ledger = EnergyLedger.builder(clock).build();
+    ledger.register(NODE, NodeLifecycle.ACTIVE);
+    clock.set(t0.plusSeconds(100));
+    PowerProfile learned =
+        new PowerProfile(5, 60, 260, 150, Duration.ofSeconds(60), Duration.ofSeconds(20));
+    ledger.recalibrate("n1", learned);
+    ledger.recalibrate("unknown", learned);
+    clock.set(t0.plusSeconds(200));
+    // 100 W idle for 100 s on the configured model, then 60 W for 100 s on the learned one.
+    assertThat(ledger.report().actual().joules()).isEqualTo(16000.0);
+    assertThat(ledger.powerModel("n1")).contains(learned);
+    assertThat(ledger.powerModel("unknown")).isEmpty();
+  }
 }

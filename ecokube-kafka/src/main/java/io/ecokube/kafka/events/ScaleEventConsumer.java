@@ -5,6 +5,7 @@ import io.ecokube.api.demand.MalformedScaleEventException;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.demand.ScaleEventHandler.Acceptance;
+import io.ecokube.api.time.StoppableSleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,7 +68,8 @@ public final class ScaleEventConsumer implements AutoCloseable {
   private final ScaleEventCodec codec;
   private final DeadLetterLog deadLetterLog;
   private final Thread thread;
-  private final CountDownLatch stopping = new CountDownLatch(1);
+  // Retry waits on the consumer thread; close() ends them at once.
+  private final StoppableSleeper stopping = new StoppableSleeper();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -409,12 +410,7 @@ public final class ScaleEventConsumer implements AutoCloseable {
   }
 
   private boolean backoff(Duration d) {
-    try {
-      return !stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return stopping.pause(d);
   }
 
   private void closeQuietly() {
@@ -436,7 +432,7 @@ public final class ScaleEventConsumer implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    stopping.countDown();
+    stopping.stop();
     try {
       consumer.wakeup();
     } catch (RuntimeException e) {

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -85,6 +86,7 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
   private final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Deque<Slot> waiting = new ArrayDeque<>();
   private final Map<String, Slot> running = new HashMap<>();
+  private boolean fillScheduled;
 
   /**
    * Creates a runner; call {@link #start()}.
@@ -193,7 +195,7 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
             event.workload(),
             event.podCount(),
             event.attributes(),
-            java.util.Optional.empty());
+            Optional.empty());
     worker.execute(() -> begin(stored, Map.of()));
     return Acceptance.ACCEPTED;
   }
@@ -348,23 +350,52 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
     }
   }
 
-  /** Creates waiting workers while fewer than {@code concurrency} are unfinished. */
+  /**
+   * Creates waiting workers while fewer than {@code concurrency} are unfinished. A create the API
+   * server could not handle (unreachable, 429, 5xx) is tried again later and spends no attempt; one
+   * it refused (an invalid pod) counts as a failed attempt.
+   */
   private void fill() {
     while (running.size() < settings.concurrency() && !waiting.isEmpty()) {
       Slot s = waiting.poll();
       s.attempt++;
       String name = TaskNames.pod(s.task.stored.key(), s.index, s.attempt);
+      boolean existed = false;
       try {
         core.createNamespacedPod(settings.namespace(), pod(s, name)).execute();
       } catch (ApiException e) {
-        if (e.getCode() != 409) {
-          LOG.warn("task {}: creating worker {} failed: HTTP {}", s.task.id(), name, e.getCode());
+        int code = e.getCode();
+        if (code == 0 || code == 429 || code >= 500) {
+          s.attempt--;
+          waiting.addFirst(s);
+          LOG.warn(
+              "task {}: creating worker {} failed (HTTP {}); trying again in {}",
+              s.task.id(),
+              name,
+              code,
+              RETRY_FINISH);
+          if (!fillScheduled) {
+            fillScheduled = true;
+            worker.schedule(
+                () -> {
+                  fillScheduled = false;
+                  fill();
+                },
+                RETRY_FINISH.toMillis(),
+                TimeUnit.MILLISECONDS);
+          }
+          return;
+        }
+        if (code != 409) {
+          LOG.warn("task {}: creating worker {} refused: HTTP {}", s.task.id(), name, code);
           s.pod = null;
           s.state = State.RUNNING;
           ended(s, "Failed");
+          done(s.task);
           continue;
         }
         // Made before a crash that lost its bookkeeping: it is this worker's pod.
+        existed = true;
       }
       if (s.stale != null) {
         delete(s.stale);
@@ -373,6 +404,19 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
       s.pod = name;
       s.state = State.RUNNING;
       running.put(name, s);
+      if (existed) {
+        // It may have ended already, and its watch event been passed over.
+        ended(s, readPhase(name));
+        done(s.task);
+      }
+    }
+  }
+
+  private String readPhase(String name) {
+    try {
+      return phase(core.readNamespacedPod(name, settings.namespace()).execute());
+    } catch (ApiException e) {
+      return null;
     }
   }
 

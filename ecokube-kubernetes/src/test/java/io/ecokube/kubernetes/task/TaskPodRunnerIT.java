@@ -243,6 +243,23 @@ class TaskPodRunnerIT {
   }
 
   @Test
+  void aCreateTheApiServerCouldNotHandleIsRetriedWithoutSpendingAnAttempt() throws Exception {
+    api.failPodCreates("work", 1);
+    List<TaskOutcome> outcomes = new CopyOnWriteArrayList<>();
+    // One attempt per worker: had the 500 counted, the task would have failed at once.
+    try (TaskPodRunner runner = runner(2, 1, outcomes)) {
+      assertThat(runner.accept(up("flaky", 1))).isEqualTo(Acceptance.ACCEPTED);
+      await().atMost(WAIT).until(() -> workers().size() == 1);
+      assertThat(outcomes).isEmpty();
+      V1Pod p = workers().get(0);
+      assertThat(p.getMetadata().getLabels()).containsEntry(TaskPodRunner.ATTEMPT, "1");
+      finish(p, "Succeeded");
+      await().atMost(WAIT).until(() -> outcomes.size() == 1);
+      assertThat(outcomes).containsExactly(new TaskOutcome("flaky", 1, 1, 0, 0));
+    }
+  }
+
+  @Test
   void finishedRecordsAreKeptForTheRetentionThenRemoved() throws Exception {
     Instant[] now = {Instant.parse("2026-12-01T00:00:00Z")};
     TaskRecords records = new TaskRecords(core, "work");

@@ -1,6 +1,7 @@
 package io.ecokube.power.ipmi;
 
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import io.ecokube.power.ipmi.rmcp.ExchangePacer;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,17 +15,8 @@ import java.util.Objects;
  */
 final class BmcPacer implements ExchangePacer {
 
-  /** How a pacer waits; virtual in tests. */
-  @FunctionalInterface
-  interface Sleeper {
-    /** Waits for the given duration. */
-    void sleep(Duration d) throws InterruptedException;
-
-    /** Real waiting. */
-    Sleeper REAL = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
-  }
-
   private final Clock clock;
+  // How the pacer waits: Sleeper.system(), or one that advances a ManualClock in tests.
   private final Sleeper sleeper;
   private Duration interval;
   private Instant last;

@@ -1,6 +1,7 @@
 package io.ecokube.power.ipmi;
 
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -15,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BmcPacers {
   private final Map<String, BmcPacer> byEndpoint = new ConcurrentHashMap<>();
-  private final BmcPacer.Sleeper sleeper;
+  private final Sleeper sleeper;
 
   /**
    * Creates an empty set of pacers.
    *
-   * @param sleeper how the pacers wait; {@link BmcPacer.Sleeper#REAL} outside tests
+   * @param sleeper how the pacers wait; {@link Sleeper#system()} outside tests
    */
-  BmcPacers(BmcPacer.Sleeper sleeper) {
+  BmcPacers(Sleeper sleeper) {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
 

@@ -8,6 +8,7 @@ import io.ecokube.api.power.PowerOffMode;
 import io.ecokube.api.power.PowerReading;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import io.ecokube.power.ipmi.lan.AuthType;
 import io.ecokube.power.ipmi.lan.LanSession;
 import io.ecokube.power.ipmi.rmcp.CompletionCodes;
@@ -73,7 +74,7 @@ public final class IpmiPowerDriver implements PowerDriver {
         node,
         settings,
         clock,
-        new BmcPacer(settings.minCommandInterval(), clock, BmcPacer.Sleeper.REAL));
+        new BmcPacer(settings.minCommandInterval(), clock, Sleeper.system()));
   }
 
   IpmiPowerDriver(String node, IpmiSettings settings, Clock clock, ExchangePacer pacer) {

@@ -3,6 +3,7 @@ package io.ecokube.power.ipmi;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import io.ecokube.api.time.Sleeper;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +23,11 @@ public final class IpmiPowerDriverProvider implements PowerDriverProvider {
 
   /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
   public IpmiPowerDriverProvider() {
-    this(BmcPacer.Sleeper.REAL);
+    this(Sleeper.system());
   }
 
   /** A provider whose pacers wait with the given sleeper: virtual waiting in tests. */
-  IpmiPowerDriverProvider(BmcPacer.Sleeper sleeper) {
+  IpmiPowerDriverProvider(Sleeper sleeper) {
     this.pacers = new BmcPacers(sleeper);
   }
 

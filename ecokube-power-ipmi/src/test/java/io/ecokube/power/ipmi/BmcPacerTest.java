@@ -3,6 +3,7 @@ package io.ecokube.power.ipmi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ecokube.api.time.ManualClock;
+import io.ecokube.api.time.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BmcPacerTest {
   final ManualClock clock = new ManualClock();
   final List<Duration> sleeps = new ArrayList<>();
-  final BmcPacer.Sleeper sleeper =
+  final Sleeper sleeper =
       d -> {
         sleeps.add(d);
         clock.advance(d);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.time.ManualClock;
+import io.ecokube.api.time.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ class PacingIT {
 
   final ManualClock clock = new ManualClock();
   final List<Duration> waits = new ArrayList<>();
-  final BmcPacer.Sleeper sleeper =
+  final Sleeper sleeper =
       d -> {
         waits.add(d);
         clock.advance(d);

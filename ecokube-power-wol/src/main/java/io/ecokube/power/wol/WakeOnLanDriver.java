@@ -5,6 +5,7 @@ import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerException;
 import io.ecokube.api.power.PowerOffMode;
 import io.ecokube.api.power.PowerState;
+import io.ecokube.api.time.Sleeper;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -32,19 +32,14 @@ import org.slf4j.LoggerFactory;
 public final class WakeOnLanDriver implements PowerDriver {
   private static final Logger LOG = LoggerFactory.getLogger(WakeOnLanDriver.class);
 
-  /** Waits between repeats; tests substitute a recorder so they never depend on sleeping. */
-  @FunctionalInterface
-  interface Pauser {
-    void pause(Duration d) throws InterruptedException;
-  }
-
   private final String node;
   private final WolSettings settings;
-  private final Pauser pauser;
+  // Waits between repeats; tests substitute a recorder so they never depend on sleeping.
+  private final Sleeper pauser;
   private final byte[] packet;
   private volatile boolean closed;
 
-  WakeOnLanDriver(String node, WolSettings settings, Pauser pauser) {
+  WakeOnLanDriver(String node, WolSettings settings, Sleeper pauser) {
     this.node = node;
     this.settings = settings;
     this.pauser = pauser;
@@ -72,7 +67,7 @@ public final class WakeOnLanDriver implements PowerDriver {
       DatagramPacket datagram = new DatagramPacket(packet, packet.length, target, settings.port());
       for (int i = 0; i < settings.repeat(); i++) {
         if (i > 0) {
-          pauser.pause(settings.interval());
+          pauser.sleep(settings.interval());
         }
         socket.send(datagram);
       }

@@ -3,6 +3,7 @@ package io.ecokube.power.wol;
 import io.ecokube.api.power.DriverContext;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerDriverProvider;
+import io.ecokube.api.time.Sleeper;
 import java.util.Set;
 
 /**
@@ -24,7 +25,7 @@ public final class WakeOnLanDriverProvider implements PowerDriverProvider {
   @Override
   public PowerDriver create(DriverContext context) {
     return new WakeOnLanDriver(
-        context.node(), WolSettings.from(context.settings()), d -> Thread.sleep(d.toMillis()));
+        context.node(), WolSettings.from(context.settings()), Sleeper.system());
   }
 
   @Override

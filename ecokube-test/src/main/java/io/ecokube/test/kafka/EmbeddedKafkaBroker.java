@@ -1,7 +1,5 @@
 package io.ecokube.test.kafka;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,18 +36,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-  private static final List<String> EXIT_CALLS = Collections.synchronizedList(new ArrayList<>());
 
   private final KafkaClusterTestKit cluster;
+  private final ExitTrap exits;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(KafkaClusterTestKit cluster) {
+  private EmbeddedKafkaBroker(KafkaClusterTestKit cluster, ExitTrap exits) {
     this.cluster = cluster;
+    this.exits = exits;
   }
 
   /** Starts a broker and waits until it serves requests. */
   public static EmbeddedKafkaBroker start() {
-    guardExitProcedures();
+    ExitTrap exits = ExitTrap.install();
     try {
       KafkaClusterTestKit cluster =
           new KafkaClusterTestKit.Builder(
@@ -70,30 +69,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(cluster);
+      EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(cluster, exits);
       LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers());
       return kafka;
     } catch (Exception e) {
       throw new IllegalStateException("could not start the embedded Kafka broker: " + e, e);
-    }
-  }
-
-  static synchronized void guardExitProcedures() {
-    Exit.Procedure trap =
-        (code, message) -> {
-          String call = "Kafka asked the JVM to exit with status " + code + ": " + message;
-          LOG.error("{} (refused: the test fails instead of the JVM dying)", call);
-          EXIT_CALLS.add(call);
-          throw new IllegalStateException(call);
-        };
-    Exit.setExitProcedure(trap);
-    Exit.setHaltProcedure(trap);
-  }
-
-  /** The exit calls Kafka attempted in this JVM so far. */
-  static List<String> exitCalls() {
-    synchronized (EXIT_CALLS) {
-      return List.copyOf(EXIT_CALLS);
     }
   }
 
@@ -153,8 +133,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Fails when Kafka tried to end the JVM since this broker started. */
   public void assertNoFatalFault() {
-    if (!EXIT_CALLS.isEmpty()) {
-      throw new AssertionError("the embedded broker hit a fatal fault: " + EXIT_CALLS);
+    List<String> exitCalls = exits.calls();
+    if (!exitCalls.isEmpty()) {
+      throw new AssertionError("the embedded broker hit a fatal fault: " + exitCalls);
     }
     if (cluster.fatalFaultHandler().firstException() != null) {
       throw new AssertionError(

@@ -17,13 +17,13 @@ class EmbeddedKafkaExitTrapTest {
 
   @Test
   void exitAndHaltThrowInsteadOfEndingTheJvm() {
-    EmbeddedKafkaBroker.guardExitProcedures();
+    ExitTrap trap = ExitTrap.install();
     assertThatThrownBy(() -> Exit.exit(1, "log dir failed"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Kafka asked the JVM to exit with status 1: log dir failed");
     assertThatThrownBy(() -> Exit.halt(2, "fenced")).hasMessageContaining("status 2: fenced");
-    assertThat(EmbeddedKafkaBroker.exitCalls())
-        .contains(
+    assertThat(trap.calls())
+        .containsExactly(
             "Kafka asked the JVM to exit with status 1: log dir failed",
             "Kafka asked the JVM to exit with status 2: fenced");
   }

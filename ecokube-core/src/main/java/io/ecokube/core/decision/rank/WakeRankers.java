@@ -20,25 +20,39 @@ public final class WakeRankers {
 
   private WakeRankers() {}
 
-  /** Loaded on first use, so that loading the policy classes does not scan the class path. */
-  private static volatile Map<String, WakeRanker> byName;
-
   /**
-   * The registry, loaded once. Not in a class initialiser: a misconfigured provider would then turn
-   * into an opaque {@code NoClassDefFoundError} on every later call instead of its own message.
+   * The registry, loaded on first use (so that loading the policy classes does not scan the class
+   * path) and never changed: the holder idiom, no mutable static field. A provider that fails the
+   * load is kept as its own exception, thrown again on every call, rather than left to surface as
+   * an opaque {@code NoClassDefFoundError}.
    */
-  private static Map<String, WakeRanker> registry() {
-    Map<String, WakeRanker> m = byName;
-    if (m == null) {
-      synchronized (WakeRankers.class) {
-        m = byName;
-        if (m == null) {
-          m = load();
-          byName = m;
-        }
+  private static final class Loaded {
+    static final Map<String, WakeRanker> BY_NAME;
+    static final RuntimeException FAILURE;
+
+    static {
+      Map<String, WakeRanker> m = null;
+      RuntimeException failure = null;
+      try {
+        m = load();
+      } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+        failure =
+            e instanceof RuntimeException r
+                ? r
+                : new IllegalStateException("cannot load the wake ranker plugins: " + e, e);
       }
+      BY_NAME = m;
+      FAILURE = failure;
     }
-    return m;
+
+    private Loaded() {}
+  }
+
+  private static Map<String, WakeRanker> registry() {
+    if (Loaded.FAILURE != null) {
+      throw new IllegalStateException(Loaded.FAILURE.getMessage(), Loaded.FAILURE);
+    }
+    return Loaded.BY_NAME;
   }
 
   private static Map<String, WakeRanker> load() {
