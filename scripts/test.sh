@@ -3,7 +3,8 @@
 #
 # The integration tests start real programs on loopback: OpenIPMI's ipmi_sim (+ ipmitool to cross-check),
 # OpenSSH's sshd, Prometheus and redis-server (with redis-cli, and openssl for its TLS test's
-# certificate). They come from Debian packages, installed here when missing. Everything
+# certificate). They come from Debian packages, installed here when missing; kubectl (for rendering
+# deploy/) where an apt source offers it. Everything
 # else (Maven itself, Kafka's embedded broker, the fake Kubernetes API server) comes from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
   "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
+fi
+
+# kubectl renders deploy/'s kustomize base and overlays (DeployManifestsTest). Installed from the apt
+# package "kubectl" when an apt source offers it (Kubernetes' own repository, pkgs.k8s.io); Debian's
+# kubernetes-client is not used: its kubectl 1.20 carries kustomize 2, too old for deploy/. Without
+# kubectl the render test skips itself with a message saying so.
+if ! command -v kubectl >/dev/null 2>&1; then
+  if apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    echo "Installing kubectl"
+    if [ "$(id -u)" -eq 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubectl
+    elif command -v sudo >/dev/null 2>&1; then
+      sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubectl
+    fi
+  fi
+  command -v kubectl >/dev/null 2>&1 ||
+    echo "kubectl is not installed and no apt source offers it: DeployManifestsTest will be skipped" >&2
 fi
 
 exec ./mvnw -B -ntp verify "$@"

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class ConfigSchemaTest {
   private static final Path SCHEMA = Path.of("../docs/ecokube-config.schema.json");
   private static final Path DOC = Path.of("../docs/configuration.md");
-  private static final Path DEPLOY = Path.of("../deploy/20-config.yaml");
+  private static final Path DEPLOY = Path.of("../deploy/base/20-config.yaml");
 
   /** Objects written as one docs row whose keys the row lists in braces, e.g. {count, window}. */
   static final List<Section> INLINE =
@@ -171,8 +171,8 @@ class ConfigSchemaTest {
   void theDeployedConfigMapMatchesTheSchema() throws IOException {
     String text =
         new YAMLMapper().readTree(DEPLOY.toFile()).path("data").path("ecokube.yaml").asText();
-    assertThat(text).as("data.ecokube.yaml of deploy/20-config.yaml").contains("nodes:");
-    assertThat(validate(text)).as("deploy/20-config.yaml vs the schema").isEmpty();
+    assertThat(text).as("data.ecokube.yaml of deploy/base/20-config.yaml").contains("nodes:");
+    assertThat(validate(text)).as("deploy/base/20-config.yaml vs the schema").isEmpty();
   }
 
   @Test

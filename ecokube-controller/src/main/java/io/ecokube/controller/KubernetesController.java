@@ -7,6 +7,7 @@ import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.state.NodeLifecycle;
+import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
@@ -18,6 +19,8 @@ import io.ecokube.controller.events.ScaleEventsWiring;
 import io.ecokube.controller.forecast.ForecastWiring;
 import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
+import io.ecokube.controller.metrics.NodeStateGauges;
+import io.ecokube.controller.reload.ConfigReloader;
 import io.ecokube.controller.safety.SafetyWiring;
 import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
@@ -58,6 +61,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +84,10 @@ public final class KubernetesController implements AutoCloseable {
 
   private final ControllerOptions options;
   private final ApiClient client;
-  private final EcoKubeConfig config;
+  // Replaced by a valid reloaded config file (ConfigReloader); read when the engine starts.
+  private volatile EcoKubeConfig config;
+  private final String configText;
+  private ConfigReloader reloader;
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
@@ -106,17 +113,12 @@ public final class KubernetesController implements AutoCloseable {
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
     this.client = client(options);
-    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
-    DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build();
-    this.config =
-        ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).load(options.config());
-    check.close();
-    Map<String, NodeSpec> configured = new LinkedHashMap<>();
-    config.nodes().forEach(n -> configured.put(n.name(), n));
+    this.configText = Files.readString(options.config(), StandardCharsets.UTF_8);
+    this.config = parse(configText);
     this.view =
         new KubernetesClusterView(
             client,
-            configured,
+            byName(config),
             Clock.system(),
             Duration.ofMinutes(10),
             SafetyWiring.nodeHints(config.safety()));
@@ -180,6 +182,50 @@ public final class KubernetesController implements AutoCloseable {
     this.http = hb.build();
   }
 
+  /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */
+  private EcoKubeConfig parse(String text) {
+    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
+    try (DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build()) {
+      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME))
+          .parse(text, options.config().toString());
+    }
+  }
+
+  private static Map<String, NodeSpec> byName(EcoKubeConfig c) {
+    Map<String, NodeSpec> out = new LinkedHashMap<>();
+    c.nodes().forEach(n -> out.put(n.name(), n));
+    return out;
+  }
+
+  /**
+   * Applies a valid reloaded config: the engine (when this replica leads) stops and starts again
+   * with it, resuming every node from its annotations as after a leadership change, so nothing in
+   * flight is lost. The ledger, its tariff and the meters keep running as they started.
+   */
+  private synchronized void reconfigure(EcoKubeConfig next) {
+    boolean running = engine != null;
+    stopEngine();
+    config = next;
+    view.reconfigure(byName(next), SafetyWiring.nodeHints(next.safety()));
+    if (running) {
+      startEngine(options.dryRun());
+    }
+  }
+
+  private static Map<String, NodeRecord> records(EcoKubeEngine e) {
+    return e == null ? Map.of() : e.records();
+  }
+
+  /** The config running now. */
+  EcoKubeConfig config() {
+    return config;
+  }
+
+  /** The port of /healthz, /readyz and /metrics. */
+  int httpPort() {
+    return http.port();
+  }
+
   private static ApiClient client(ControllerOptions o) throws IOException {
     ApiClient c;
     if (o.kubeconfig().isPresent()) {
@@ -196,9 +242,29 @@ public final class KubernetesController implements AutoCloseable {
     return c;
   }
 
-  void start() throws InterruptedException {
+  void start() throws InterruptedException, IOException {
     http.start();
     LOG.info("health and metrics on port {}", http.port());
+    reloader =
+        new ConfigReloader(
+            options.config(),
+            configText,
+            this::parse,
+            this::reconfigure,
+            why -> {
+              if (events != null) {
+                events.warning("ConfigRejected", why);
+              }
+            },
+            options.interval());
+    FunctionCounter.builder("ecokube.config.reloads", reloader, ConfigReloader::applied)
+        .description("Changed config files applied without a restart")
+        .tag("result", "applied")
+        .register(registry);
+    FunctionCounter.builder("ecokube.config.reloads", reloader, ConfigReloader::rejected)
+        .description("Changed config files refused (invalid); the running config stayed")
+        .tag("result", "refused")
+        .register(registry);
     view.start();
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
@@ -222,6 +288,7 @@ public final class KubernetesController implements AutoCloseable {
     if (engine != null) {
       return;
     }
+    AtomicReference<EcoKubeEngine> built = new AtomicReference<>();
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
@@ -247,6 +314,7 @@ public final class KubernetesController implements AutoCloseable {
             .listener(new PlanLog(dryRun))
             .listener(ledger)
             .listener(metrics)
+            .listener(new NodeStateGauges(metrics, () -> records(built.get())))
             .decisionTimer(metrics::recordDecision);
     if (dryRun) {
       actuator = new DryRunActuator();
@@ -301,6 +369,7 @@ public final class KubernetesController implements AutoCloseable {
             ForecastWiring.OWN_THREAD)
         .ifPresent(b::demand);
     engine = b.actuator(actuator).stateStore(store).build();
+    built.set(engine);
     if (!dryRun) {
       stateSaver =
           Executors.newSingleThreadScheduledExecutor(
@@ -406,6 +475,11 @@ public final class KubernetesController implements AutoCloseable {
     return view;
   }
 
+  /** The ledger, for tests of what reaches it. */
+  EnergyLedger ledger() {
+    return ledger;
+  }
+
   private boolean isLeader() {
     return options.dryRun() || (leadership != null && leadership.isLeader());
   }
@@ -413,6 +487,9 @@ public final class KubernetesController implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("shutting down");
+    if (reloader != null) {
+      reloader.close();
+    }
     if (leadership != null) {
       leadership.close();
     }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployConfigTest {
   @Test
   void theShippedConfigMapHoldsAValidConfig(@TempDir Path dir) throws Exception {
-    JsonNode configMap = new YAMLMapper().readTree(Path.of("../deploy/20-config.yaml").toFile());
+    JsonNode configMap =
+        new YAMLMapper().readTree(Path.of("../deploy/base/20-config.yaml").toFile());
     String text = configMap.path("data").path("ecokube.yaml").asText();
-    assertThat(text).as("data.ecokube.yaml of deploy/20-config.yaml").contains("nodes:");
+    assertThat(text).as("data.ecokube.yaml of deploy/base/20-config.yaml").contains("nodes:");
     assertValid(Files.writeString(dir.resolve("ecokube.yaml"), text));
   }
 

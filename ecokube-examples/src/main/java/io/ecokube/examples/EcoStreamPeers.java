@@ -8,6 +8,7 @@ import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerException;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.core.driver.DriverRegistry;
@@ -45,6 +46,8 @@ public final class EcoStreamPeers implements AutoCloseable {
   private static final int PARTITIONS = 10;
 
   private final ManualClock clock;
+  // One loop for the simulation and worker-2's boots and shutdowns.
+  private final EventLoop loop;
   private final VirtualTimeScheduler scheduler;
   private final EmbeddedKafkaBroker broker;
   private final KafkaJobQueue queue;
@@ -55,7 +58,8 @@ public final class EcoStreamPeers implements AutoCloseable {
 
   private EcoStreamPeers(EcoKubeConfig config) throws IOException {
     clock = new ManualClock(Instant.parse("2026-03-02T09:00:00Z"));
-    scheduler = new VirtualTimeScheduler(clock);
+    loop = new EventLoop(clock);
+    scheduler = new VirtualTimeScheduler(loop);
     NodeSpec green =
         config
             .node(EcoStreamScenario.GREEN_NODE)
@@ -101,12 +105,11 @@ public final class EcoStreamPeers implements AutoCloseable {
     return new EcoStreamPeers(config);
   }
 
-  /** Wires the peers into a scenario: clock, queue, worker-2's power and drivers. */
+  /** Wires the peers into a scenario: event loop, queue, worker-2's power and drivers. */
   public EcoStreamScenario.Builder configure(EcoStreamScenario.Builder b) {
-    return b.clock(clock)
+    return b.loop(loop)
         .queue(queue)
         .power(EcoStreamScenario.GREEN_NODE, worker2::state)
-        .beforeStep(scheduler::runDue)
         .drivers(this::chainFor);
   }
 

@@ -10,6 +10,7 @@ import io.ecokube.api.node.Resources;
 import io.ecokube.api.power.PowerDriver;
 import io.ecokube.api.power.PowerState;
 import io.ecokube.api.state.NodeLifecycle;
+import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
@@ -73,6 +74,8 @@ public final class EcoStreamScenario {
   private final JobQueue queue;
   private final long seed;
   private final ManualClock clock;
+  // Shared with virtual nodes when set, so their boots are events of the simulator's own loop.
+  private final EventLoop loop;
   private final Map<String, Supplier<PowerState>> power;
   private final List<Runnable> beforeStep;
 
@@ -81,7 +84,11 @@ public final class EcoStreamScenario {
     this.drivers = b.drivers;
     this.queue = b.queue != null ? b.queue : new InMemoryJobQueue(QUEUE, "eco-worker-group");
     this.seed = b.seed;
-    this.clock = b.clock != null ? b.clock : new ManualClock(Instant.parse("2026-03-02T09:00:00Z"));
+    this.loop = b.loop;
+    this.clock =
+        b.loop != null
+            ? b.loop.clock()
+            : b.clock != null ? b.clock : new ManualClock(Instant.parse("2026-03-02T09:00:00Z"));
     this.power = Map.copyOf(b.power);
     this.beforeStep = List.copyOf(b.beforeStep);
   }
@@ -119,7 +126,7 @@ public final class EcoStreamScenario {
   /** Builds the simulator for the scenario (not yet run). */
   public Simulator simulator() {
     Simulator.Builder b =
-        Simulator.builder(clock)
+        (loop != null ? Simulator.builder(loop) : Simulator.builder(clock))
             .policy(config.policy())
             .tariff(config.accounting())
             .reconcileInterval(Duration.ofSeconds(10))
@@ -213,6 +220,7 @@ public final class EcoStreamScenario {
     private JobQueue queue;
     private long seed = 42;
     private ManualClock clock;
+    private EventLoop loop;
     private final Map<String, Supplier<PowerState>> power = new HashMap<>();
     private final List<Runnable> beforeStep = new ArrayList<>();
 
@@ -221,6 +229,15 @@ public final class EcoStreamScenario {
     /** The virtual clock to run on (default: one starting 2026-03-02T09:00Z). */
     public Builder clock(ManualClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The event loop to run on, shared with whatever else schedules on virtual time (a virtual
+     * node's boots and shutdowns); its clock replaces {@link #clock(ManualClock)}.
+     */
+    public Builder loop(EventLoop loop) {
+      this.loop = Objects.requireNonNull(loop, "loop");
       return this;
     }
 

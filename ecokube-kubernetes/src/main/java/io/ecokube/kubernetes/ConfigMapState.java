@@ -1,6 +1,8 @@
 package io.ecokube.kubernetes;
 
 import io.ecokube.api.cluster.ActuatorException;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
+import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -16,6 +18,10 @@ import java.util.Optional;
  * changed it meanwhile the write fails with a conflict instead of silently overwriting, so two
  * replicas that both believe they lead cannot both win.
  */
+@KubernetesAccess(
+    resources = "configmaps",
+    verbs = {"get", "create", "update"},
+    scope = Scope.NAMESPACE)
 public final class ConfigMapState {
   private final CoreV1Api core;
   private final String namespace;

@@ -3,6 +3,7 @@ package io.ecokube.kubernetes;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.cluster.WorkloadScaler;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AutoscalingV2Api;
@@ -16,6 +17,11 @@ import java.util.OptionalInt;
  * engine plans nodes for what the HPA is about to ask, and never writes replicas itself (two
  * writers would fight). {@link #scale} therefore refuses with a message naming the HPA.
  */
+@KubernetesAccess(
+    group = "autoscaling",
+    resources = "horizontalpodautoscalers",
+    verbs = "list",
+    feature = "workload-scaling")
 public final class HpaReplicaSource implements WorkloadScaler {
   private final AutoscalingV2Api api;
 

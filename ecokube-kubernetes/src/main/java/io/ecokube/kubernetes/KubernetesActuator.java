@@ -13,6 +13,7 @@ import io.ecokube.api.node.TaintEffect;
 import io.ecokube.api.time.Backoff;
 import io.ecokube.api.time.Clock;
 import io.ecokube.api.time.Sleeper;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -55,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * Pods on a node are read from the {@link KubernetesClusterView}'s cache for a drain, and from the
  * API server for the last look before the powered-off mark.
  */
+@KubernetesAccess(
+    resources = "nodes",
+    verbs = {"get", "patch"})
+@KubernetesAccess(resources = "pods", verbs = "list")
+@KubernetesAccess(resources = "pods/eviction", verbs = "create")
 public final class KubernetesActuator implements ClusterActuator {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesActuator.class);
 

@@ -7,6 +7,7 @@ import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.time.Clock;
 import io.ecokube.api.time.Sleeper;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * ({@link PodClassifier#isRelevant}). Call {@link #start()} and wait for {@link
  * #awaitSynced(Duration)} before the first snapshot; {@link #close()} stops the watches.
  */
+@KubernetesAccess(
+    resources = {"nodes", "pods"},
+    verbs = {"list", "watch"})
+@KubernetesAccess(
+    group = "policy",
+    resources = "poddisruptionbudgets",
+    verbs = {"list", "watch"})
 public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesClusterView.class);
   private static final String BY_NODE = "byNode";
@@ -48,8 +56,9 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private static final Duration SYNC_POLL = Duration.ofMillis(20);
 
   private final Clock clock;
-  private final Map<String, NodeSpec> configured;
-  private final NodeHintPolicy hints;
+  // Replaced whole when the config file is reloaded; each snapshot reads it once.
+  private volatile Map<String, NodeSpec> configured;
+  private volatile NodeHintPolicy hints;
   // Refusals already logged, by node: the same Node version is mapped on every snapshot.
   private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
   private final SharedInformerFactory factory;
@@ -114,6 +123,20 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
                 p.getSpec() == null || p.getSpec().getNodeName() == null
                     ? List.of()
                     : List.of(p.getSpec().getNodeName())));
+  }
+
+  /**
+   * The nodes of a reloaded config file: the next snapshot uses their power profiles, driver chains
+   * and pools.
+   */
+  public void reconfigure(Map<String, NodeSpec> nodes) {
+    this.configured = Map.copyOf(Objects.requireNonNull(nodes, "nodes"));
+  }
+
+  /** The nodes and the Node hint policy of a reloaded config file, for the next snapshot. */
+  public void reconfigure(Map<String, NodeSpec> nodes, NodeHintPolicy hints) {
+    this.hints = Objects.requireNonNull(hints, "hints");
+    reconfigure(nodes);
   }
 
   /** Starts the list-and-watch of all three resources. */

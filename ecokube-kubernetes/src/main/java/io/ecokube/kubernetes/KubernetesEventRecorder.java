@@ -7,6 +7,7 @@ import io.ecokube.api.plan.HeldBack;
 import io.ecokube.api.plan.Plan;
 import io.ecokube.api.plan.PlannedAction;
 import io.ecokube.api.state.NodeTransition;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.extended.event.EventType;
 import io.kubernetes.client.extended.event.legacy.EventAggregator;
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * failures are logged and counted ({@link #failed()}), and not retried (the next occurrence of the
  * same reason posts again).
  */
+@KubernetesAccess(
+    resources = "events",
+    verbs = {"create", "update", "patch"})
 public final class KubernetesEventRecorder implements EngineListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesEventRecorder.class);
   private static final String COMPONENT = "ecokube";

@@ -3,6 +3,8 @@ package io.ecokube.kubernetes;
 import io.ecokube.api.secret.Secret;
 import io.ecokube.api.secret.SecretRef;
 import io.ecokube.api.secret.SecretResolver;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
+import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -14,6 +16,7 @@ import java.util.Objects;
  * scheme to a fallback ({@link SecretResolver#standard()} for {@code file:} and {@code env:}).
  * Messages name the Secret and key, never the value.
  */
+@KubernetesAccess(resources = "secrets", verbs = "get", scope = Scope.NAMESPACE)
 public final class KubernetesSecretResolver implements SecretResolver {
   /** The reference scheme this resolver adds. */
   public static final String SCHEME = "k8s";

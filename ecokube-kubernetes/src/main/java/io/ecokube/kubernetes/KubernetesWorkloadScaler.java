@@ -3,6 +3,7 @@ package io.ecokube.kubernetes;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.cluster.WorkloadRef;
 import io.ecokube.api.cluster.WorkloadScaler;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * to a JSON merge patch on {@code spec.replicas} and says so once in the log. {@link
  * Mode#SPEC_PATCH} patches {@code spec.replicas} from the start.
  */
+@KubernetesAccess(
+    group = "apps",
+    resources = {"deployments", "statefulsets", "deployments/scale", "statefulsets/scale"},
+    verbs = {"get", "patch"},
+    feature = "workload-scaling")
 public final class KubernetesWorkloadScaler implements WorkloadScaler {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadScaler.class);
 

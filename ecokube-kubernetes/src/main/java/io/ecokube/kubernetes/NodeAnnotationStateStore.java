@@ -3,6 +3,7 @@ package io.ecokube.kubernetes;
 import com.google.gson.JsonObject;
 import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.state.NodeStateStore;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * Lease, resumes where the last one stopped. A record that cannot be read is logged and treated as
  * absent: the engine then reads the node's power state before acting.
  */
+@KubernetesAccess(
+    resources = "nodes",
+    verbs = {"get", "patch"})
 public final class NodeAnnotationStateStore implements NodeStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAnnotationStateStore.class);
 

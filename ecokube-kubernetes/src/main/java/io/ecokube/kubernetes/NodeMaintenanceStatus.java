@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.time.Clock;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -21,6 +22,9 @@ import java.util.Objects;
  * metrics. Annotations need only the {@code patch nodes} the controller already has (a Node
  * condition would need {@code nodes/status}, and the kubelet owns that list).
  */
+@KubernetesAccess(
+    resources = "nodes",
+    verbs = {"get", "patch"})
 public final class NodeMaintenanceStatus {
   private final ApiClient client;
   private final CoreV1Api core;

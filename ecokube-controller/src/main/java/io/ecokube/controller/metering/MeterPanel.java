@@ -112,6 +112,8 @@ public final class MeterPanel implements PowerMeter {
                   .nodeLabel(k.nodeLabel())
                   .rateWindow(k.rateWindow())
                   .staleAfter(settings.staleAfter())
+                  // Fresh enough for every read, so each scrape becomes a calibration sample.
+                  .cacheFor(min(settings.interval().dividedBy(2), java.time.Duration.ofSeconds(5)))
                   .build(),
               clock);
       return k.nodes().isEmpty() ? kepler : new Covering(kepler, k.nodes());
@@ -143,6 +145,10 @@ public final class MeterPanel implements PowerMeter {
     Map<String, RedfishDriver> redfish = new LinkedHashMap<>();
     built.forEach((n, d) -> redfish.put(n, (RedfishDriver) d));
     return new RedfishPowerMeter(redfish);
+  }
+
+  private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override

@@ -81,6 +81,74 @@ public final class FakeCluster implements AutoCloseable {
         .getItems();
   }
 
+  /** A Ready node with this allocatable CPU and 8Gi of memory. */
+  public void readyNode(String name, String cpu) throws Exception {
+    core.createNode(
+            new io.kubernetes.client.openapi.models.V1Node()
+                .apiVersion("v1")
+                .kind("Node")
+                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name(name))
+                .status(
+                    new io.kubernetes.client.openapi.models.V1NodeStatus()
+                        .allocatable(
+                            java.util.Map.of(
+                                "cpu", io.kubernetes.client.custom.Quantity.fromString(cpu),
+                                "memory", io.kubernetes.client.custom.Quantity.fromString("8Gi"),
+                                "pods", io.kubernetes.client.custom.Quantity.fromString("110")))
+                        .conditions(
+                            List.of(
+                                new io.kubernetes.client.openapi.models.V1NodeCondition()
+                                    .type("Ready")
+                                    .status("True")))))
+        .execute();
+  }
+
+  /** A running bare pod on the node, requesting this much CPU. */
+  public void runningPod(String namespace, String name, String node, String cpu) throws Exception {
+    core.createNamespacedPod(
+            namespace,
+            new V1Pod()
+                .apiVersion("v1")
+                .kind("Pod")
+                .metadata(
+                    new io.kubernetes.client.openapi.models.V1ObjectMeta()
+                        .name(name)
+                        .namespace(namespace))
+                .spec(
+                    new io.kubernetes.client.openapi.models.V1PodSpec()
+                        .nodeName(node)
+                        .containers(
+                            List.of(
+                                new io.kubernetes.client.openapi.models.V1Container()
+                                    .name("c")
+                                    .resources(
+                                        new io.kubernetes.client.openapi.models
+                                                .V1ResourceRequirements()
+                                            .requests(
+                                                java.util.Map.of(
+                                                    "cpu",
+                                                    io.kubernetes.client.custom.Quantity.fromString(
+                                                        cpu)))))))
+                .status(new V1PodStatus().phase("Running")))
+        .execute();
+  }
+
+  /** Deletes a pod. */
+  public void deletePod(String namespace, String name) throws Exception {
+    core.deleteNamespacedPod(name, namespace).execute();
+  }
+
+  /** The data of a ConfigMap, empty when it does not exist. */
+  public java.util.Map<String, String> configMapData(String namespace, String name) {
+    try {
+      java.util.Map<String, String> d =
+          core.readNamespacedConfigMap(name, namespace).execute().getData();
+      return d == null ? java.util.Map.of() : d;
+    } catch (io.kubernetes.client.openapi.ApiException e) {
+      return java.util.Map.of();
+    }
+  }
+
   /** Plays the kubelet: the pod's containers ended with this phase. */
   public void phase(V1Pod pod, String phase) throws Exception {
     pod.status(new V1PodStatus().phase(phase));

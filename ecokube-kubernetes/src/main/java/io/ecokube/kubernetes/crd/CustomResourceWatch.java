@@ -1,6 +1,7 @@
 package io.ecokube.kubernetes.crd;
 
 import com.google.gson.JsonObject;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -29,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * power: by default the controller watches only its own namespace (see the controller's {@code
  * --watch-namespace}).
  */
+@KubernetesAccess(
+    group = "ecokube.io",
+    resources = {"nodepools", "powerpolicies", "costpolicies"},
+    verbs = {"list", "watch"})
 public final class CustomResourceWatch implements AutoCloseable {
   private final Map<ResourceKind, GenericKubernetesApi<CustomObject, CustomObject.Page>> apis =
       new EnumMap<>(ResourceKind.class);

@@ -2,6 +2,7 @@ package io.ecokube.kubernetes.crd;
 
 import io.ecokube.api.time.Clock;
 import io.ecokube.kubernetes.ApiErrors;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * conditions changed. Recorded only when a condition changes, which is rare, so they are posted
  * directly from the status loop's thread; a failed post is logged and dropped.
  */
+@KubernetesAccess(resources = "events", verbs = "create")
 public final class ResourceEvents {
   private static final Logger LOG = LoggerFactory.getLogger(ResourceEvents.class);
   private final CoreV1Api core;

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.time.Clock;
 import io.ecokube.kubernetes.ApiErrors;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -24,6 +25,10 @@ import java.util.Objects;
  * its {@code lastTransitionTime} kept from the current status while its status stays the same.
  * Nothing is written when the status would not change, so a steady cluster costs no API calls.
  */
+@KubernetesAccess(
+    group = "ecokube.io",
+    resources = {"nodepools/status", "powerpolicies/status", "costpolicies/status"},
+    verbs = "patch")
 public final class ResourceStatusWriter {
   private final ApiClient client;
   private final CustomObjectsApi api;

@@ -1,5 +1,7 @@
 package io.ecokube.kubernetes.leader;
 
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
+import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
 import io.kubernetes.client.extended.leaderelection.Lock;
 import io.kubernetes.client.openapi.ApiClient;
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * object last read, so the API server's resourceVersion check (409 on a stale read) keeps two
  * candidates from both winning.
  */
+@KubernetesAccess(
+    group = "coordination.k8s.io",
+    resources = "leases",
+    verbs = {"get", "create", "update"},
+    scope = Scope.NAMESPACE)
 final class LeaseLock implements Lock {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseLock.class);
 

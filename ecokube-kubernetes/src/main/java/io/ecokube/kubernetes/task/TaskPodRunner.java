@@ -4,6 +4,8 @@ import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.time.Clock;
 import io.ecokube.kubernetes.EcoKubeKeys;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
+import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -64,6 +66,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All API calls except the record's create run on one named thread ({@code ecokube-tasks}).
  */
+@KubernetesAccess(
+    resources = "pods",
+    verbs = {"create", "get", "delete", "list", "watch"},
+    scope = Scope.NAMESPACE,
+    feature = "task-pods")
+@KubernetesAccess(
+    resources = "podtemplates",
+    verbs = "get",
+    scope = Scope.NAMESPACE,
+    feature = "task-pods")
 public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskPodRunner.class);
 

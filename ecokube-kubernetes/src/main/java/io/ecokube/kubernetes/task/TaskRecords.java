@@ -4,6 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.kubernetes.EcoKubeKeys;
+import io.ecokube.kubernetes.rbac.KubernetesAccess;
+import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
@@ -22,6 +24,11 @@ import java.util.Optional;
  * making a second task. A finished task's record stays (marked with its outcome) for the retention
  * time, so a late redelivery of its event is still recognised.
  */
+@KubernetesAccess(
+    resources = "configmaps",
+    verbs = {"create", "get", "list", "update", "delete"},
+    scope = Scope.NAMESPACE,
+    feature = "task-pods")
 final class TaskRecords {
   /** Label on task record ConfigMaps. */
   static final String RECORD_LABEL = "ecokube.io/task-record";

@@ -9,7 +9,7 @@ import io.ecokube.api.tls.TlsContextBuilder;
 import io.ecokube.prometheus.client.PrometheusClient;
 import io.ecokube.prometheus.client.PrometheusClientConfig;
 import io.ecokube.prometheus.client.PrometheusException;
-import io.ecokube.prometheus.testpeer.PrometheusServer;
+import io.ecokube.test.prometheus.PrometheusServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;

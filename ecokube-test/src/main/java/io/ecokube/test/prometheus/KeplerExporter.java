@@ -1,4 +1,4 @@
-package io.ecokube.prometheus.testpeer;
+package io.ecokube.test.prometheus;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

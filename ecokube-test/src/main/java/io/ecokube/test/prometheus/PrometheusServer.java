@@ -1,4 +1,4 @@
-package io.ecokube.prometheus.testpeer;
+package io.ecokube.test.prometheus;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,0 +1,157 @@
+package io.ecokube.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ecokube.controller.testing.FakeCluster;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hot reload of the shipped controller against the fake API server: the config file is mounted as
+ * the kubelet mounts a ConfigMap (a {@code ..data} symlink swapped atomically on update). An
+ * invalid new config is refused with a Warning Event and the running one stays (the engine keeps
+ * reconciling); a valid one is applied without a restart.
+ */
+@Timeout(120)
+class ConfigReloadIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String V1 = "pools: {default: {minActive: 0}}\nengine: {minUptime: 10m}\n";
+  private static final String V2 = "pools: {default: {minActive: 0}}\nengine: {minUptime: 20m}\n";
+  private static final String INVALID =
+      "pools: {default: {minActive: 0}}\nengine: {minUptime: soon}\n";
+
+  @TempDir Path dir;
+  private FakeCluster cluster;
+  private KubernetesController controller;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private int version;
+
+  @BeforeEach
+  void start() {
+    cluster = new FakeCluster();
+  }
+
+  @AfterEach
+  void stop() {
+    if (controller != null) {
+      controller.close();
+    }
+    cluster.close();
+  }
+
+  /** What the kubelet does on a ConfigMap update: a new directory, then one atomic rename. */
+  private Path mount(String text) throws Exception {
+    Path volume = dir.resolve("config");
+    Files.createDirectories(volume);
+    Path data = Files.createDirectory(volume.resolve("..v" + ++version));
+    Files.writeString(data.resolve("ecokube.yaml"), text);
+    Path tmp = volume.resolve("..data_tmp");
+    Files.createSymbolicLink(tmp, data.getFileName());
+    Files.move(tmp, volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+    Path file = volume.resolve("ecokube.yaml");
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(file, Path.of("..data", "ecokube.yaml"));
+    }
+    return file;
+  }
+
+  private double metric(String name) throws Exception {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + controller.httpPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  @Test
+  void anInvalidReloadIsRefusedAndTheOldConfigRunsOnAValidOneIsApplied() throws Exception {
+    Path file = mount(V1);
+    controller =
+        new KubernetesController(
+            new ControllerOptions(
+                file,
+                Optional.of(cluster.kubeconfig(dir)),
+                "ecokube",
+                "ecokube-0",
+                0,
+                Duration.ofMillis(300),
+                false,
+                Optional.empty()));
+    controller.start();
+    await().atMost(WAIT).ignoreExceptions().until(() -> metric("ecokube_leader") == 1.0);
+    await().atMost(WAIT).ignoreExceptions().until(() -> decisions() > 0);
+
+    mount(INVALID);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> rejected().stream().anyMatch(e -> e.getMessage().contains("engine.minUptime")));
+    CoreV1Event refused = rejected().get(0);
+    assertThat(refused.getType()).isEqualTo("Warning");
+    assertThat(refused.getInvolvedObject().getName()).isEqualTo("ecokube-controller");
+    assertThat(refused.getMessage()).contains("'soon' is not a duration").contains("stays");
+    assertThat(controller.config().policy().minUptime()).isEqualTo(Duration.ofMinutes(10));
+    // The old config keeps running: the engine still decides.
+    double before = decisions();
+    await().atMost(WAIT).ignoreExceptions().until(() -> decisions() > before);
+
+    mount(V2);
+    await()
+        .atMost(WAIT)
+        .until(() -> controller.config().policy().minUptime().equals(Duration.ofMinutes(20)));
+    double after = decisions();
+    await().atMost(WAIT).ignoreExceptions().until(() -> decisions() > after);
+    assertThat(metric("ecokube_leader")).isEqualTo(1.0);
+    assertThat(reloads("applied")).isEqualTo(1.0);
+    assertThat(reloads("refused")).isEqualTo(1.0);
+  }
+
+  private double decisions() throws Exception {
+    return metric("ecokube_decision_duration_seconds_count");
+  }
+
+  private double reloads(String result) throws Exception {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + controller.httpPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile(
+                "(?m)^ecokube_config_reloads_total\\{[^}]*result=\""
+                    + result
+                    + "\"[^}]*\\} (\\S+)$")
+            .matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  private List<CoreV1Event> rejected() throws Exception {
+    return cluster.core().listNamespacedEvent("ecokube").execute().getItems().stream()
+        .filter(e -> "ConfigRejected".equals(e.getReason()))
+        .toList();
+  }
+}
