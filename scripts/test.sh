@@ -3,8 +3,9 @@
 #
 # The integration tests start real programs on loopback: OpenIPMI's ipmi_sim (+ ipmitool to cross-check),
 # OpenSSH's sshd, Prometheus and redis-server (with redis-cli, and openssl for its TLS test's
-# certificate). They come from Debian packages, installed here when missing; kubectl (for rendering
-# deploy/) where an apt source offers it. Everything
+# certificate); the dashboard's tests drive a headless Chromium through chromium-driver. They come
+# from Debian packages, installed here when missing; kubectl (for rendering deploy/) where an apt
+# source offers it. Everything
 # else (Maven itself, Kafka's embedded broker, the fake Kubernetes API server) comes from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ declare -A needed=(
   [redis-cli]=redis-tools
   [openssl]=openssl
   [sudo]=sudo
+  [chromium]=chromium
+  [chromedriver]=chromium-driver
 )
 
 missing=()

@@ -1,6 +1,7 @@
 package io.ecokube.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecokube.core.energy.CarbonPricedTariff;
 import io.ecokube.core.energy.FlatTariff;
 import io.ecokube.core.energy.HourlyTariff;
 import io.ecokube.core.energy.Tariff;
@@ -20,17 +21,24 @@ final class AccountingSection extends ConfigReader {
           "currency",
           "pricePerKwhByHour",
           "gramsCo2PerKwhByHour",
-          "timeZone");
+          "timeZone",
+          "carbonPricePerKg");
 
   AccountingSection(ConfigProblems problems) {
     super(problems);
   }
 
   Tariff accounting(JsonNode node) {
-    FlatTariff d = FlatTariff.typicalEurope();
     if (node == null || node.isNull() || !object(node, "accounting")) {
-      return d;
+      return FlatTariff.typicalEurope();
     }
+    double carbonPrice = number(node, "accounting", "carbonPricePerKg", 0, 0, 1e6);
+    Tariff electricity = electricity(node);
+    return carbonPrice > 0 ? new CarbonPricedTariff(electricity, carbonPrice) : electricity;
+  }
+
+  private Tariff electricity(JsonNode node) {
+    FlatTariff d = FlatTariff.typicalEurope();
     String p = "accounting";
     fields(node, p + ".", ACCOUNTING);
     double pue = number(node, p, "pue", d.pue(), 1, 10);

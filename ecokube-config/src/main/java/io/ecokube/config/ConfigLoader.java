@@ -47,6 +47,7 @@ public final class ConfigLoader {
           "meters",
           "forecast",
           "calibration",
+          "api",
           "safety");
 
   private final DriverRegistry drivers;
@@ -141,6 +142,7 @@ public final class ConfigLoader {
         new MetersSection(problems, secretSchemes)
             .meters(root.get("meters"), nodes, declared, allNodesLoaded(root.get("nodes"), nodes));
     ForecastSettings forecast = new ForecastSection(problems).forecast(root.get("forecast"));
+    ApiSettings api = new ApiSection(problems, secretSchemes).api(root.get("api"));
     Optional<CalibrationSettings> calibration =
         new CalibrationSection(problems)
             .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
@@ -163,6 +165,7 @@ public final class ConfigLoader {
         forecast,
         scaleEvents,
         calibration,
+        api,
         safety);
   }
 

@@ -11,6 +11,7 @@ import io.ecokube.api.node.DriverSpec;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.PowerProfile;
 import io.ecokube.api.node.Taint;
+import io.ecokube.core.energy.CarbonPricedTariff;
 import io.ecokube.core.energy.FlatTariff;
 import io.ecokube.core.energy.HourlyTariff;
 import io.ecokube.core.energy.Tariff;
@@ -51,6 +52,10 @@ public final class ConfigWriter {
     root.set("engine", engine(config.policy()));
     ObjectNode acc = root.putObject("accounting");
     Tariff t = config.accounting();
+    if (t instanceof CarbonPricedTariff c) {
+      acc.put("carbonPricePerKg", c.carbonPricePerKg());
+      t = c.base();
+    }
     acc.put("pue", t.pue());
     if (t instanceof HourlyTariff h) {
       ArrayNode prices = acc.putArray("pricePerKwhByHour");
@@ -70,6 +75,13 @@ public final class ConfigWriter {
     acc.put("currency", t.currency());
     if (!config.safety().equals(Safety.DEFAULT)) {
       root.set("safety", safety(config.safety()));
+    }
+    if (config.api().token().isPresent() || config.api().anonymous()) {
+      ObjectNode api = root.putObject("api");
+      config.api().token().ifPresent(r -> api.put("token", r.toString()));
+      if (config.api().anonymous()) {
+        api.put("anonymous", true);
+      }
     }
     ArrayNode nodes = root.putArray("nodes");
     for (NodeSpec n : config.nodes()) {

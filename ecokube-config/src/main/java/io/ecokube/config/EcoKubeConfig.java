@@ -23,6 +23,7 @@ import java.util.TreeSet;
  * @param forecast the demand forecast that pre-wakes nodes ({@code forecast}); off by default
  * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
+ * @param api who may call the JSON API ({@code api})
  * @param safety maintenance threshold, cluster-health breaker and Node hints ({@code safety})
  */
 public record EcoKubeConfig(
@@ -35,6 +36,7 @@ public record EcoKubeConfig(
     ForecastSettings forecast,
     Optional<ScaleEvents> scaleEvents,
     Optional<CalibrationSettings> calibration,
+    ApiSettings api,
     Safety safety) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
@@ -50,10 +52,39 @@ public record EcoKubeConfig(
     Objects.requireNonNull(forecast, "forecast");
     Objects.requireNonNull(scaleEvents, "scaleEvents");
     Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(api, "api");
     Objects.requireNonNull(safety, "safety");
   }
 
-  /** A config without meters, forecast, scale events or calibration, with default safety. */
+  /**
+   * A config with the default API settings (no token: the API refuses every call) and safety
+   * limits.
+   */
+  public EcoKubeConfig(
+      List<NodeSpec> nodes,
+      EnginePolicy policy,
+      Tariff accounting,
+      List<String> warnings,
+      Optional<KafkaDemand> kafkaDemand,
+      Optional<MeterSettings> meters,
+      ForecastSettings forecast,
+      Optional<ScaleEvents> scaleEvents,
+      Optional<CalibrationSettings> calibration) {
+    this(
+        nodes,
+        policy,
+        accounting,
+        warnings,
+        kafkaDemand,
+        meters,
+        forecast,
+        scaleEvents,
+        calibration,
+        ApiSettings.DEFAULT,
+        Safety.DEFAULT);
+  }
+
+  /** A config without meters, forecast, scale events or calibration. */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -69,8 +100,7 @@ public record EcoKubeConfig(
         Optional.empty(),
         ForecastSettings.off(),
         Optional.empty(),
-        Optional.empty(),
-        Safety.DEFAULT);
+        Optional.empty());
   }
 
   /** A config with no demand source but pending pods. */

@@ -57,6 +57,7 @@ class ConfigurationDocsTest {
           new Section("meters.kepler.", MetersSection.class, "KEPLER"),
           new Section("meters.dcmi.", MetersSection.class, "BMC"),
           new Section("meters.redfish.", MetersSection.class, "BMC"),
+          new Section("api.", ApiSection.class, "KEYS"),
           new Section("safety.", SafetySection.class, "SAFETY"),
           new Section("safety.clusterHealth.", SafetySection.class, "CLUSTER_HEALTH"),
           new Section("safety.nodeHints.", SafetySection.class, "NODE_HINTS"),

@@ -39,7 +39,11 @@ import picocli.CommandLine.Spec;
     versionProvider = EcoKubeCommand.Version.class,
     description =
         "Powers idle bare-metal Kubernetes nodes off and wakes them before work needs them.",
-    subcommands = {EcoKubeCommand.Run.class, EcoKubeCommand.Validate.class})
+    subcommands = {
+      EcoKubeCommand.Run.class,
+      EcoKubeCommand.Validate.class,
+      EcoKubeCommand.Serve.class
+    })
 public final class EcoKubeCommand implements Runnable {
   /** Exit code of an invalid or unreadable config. */
   public static final int INVALID_CONFIG = 1;
@@ -78,7 +82,8 @@ public final class EcoKubeCommand implements Runnable {
             new PrintWriter(System.err, true));
     // A 'run' that returns 0 was ended by SIGTERM: the JVM is already shutting down, and
     // System.exit from here would wait for the shutdown hooks that are waiting for us.
-    boolean stoppedRun = code == 0 && args.length > 0 && args[0].equals("run");
+    boolean stoppedRun =
+        code == 0 && args.length > 0 && (args[0].equals("run") || args[0].equals("serve"));
     if (!stoppedRun) {
       System.exit(code);
     }
@@ -239,6 +244,68 @@ public final class EcoKubeCommand implements Runnable {
                   },
                   "ecokube-shutdown"));
       controller.start();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /**
+   * {@code serve}: the JSON API and dashboard on their own, without Kubernetes and without powering
+   * anything (a config whose nodes have no drivers is enough).
+   */
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Serves the API (/api/v1) and dashboard (/) from a config alone: power, cost, prediction"
+              + " and calibration, with no cluster and no power actions.")
+  static final class Serve implements Callable<Integer> {
+    @Option(
+        names = "--config",
+        required = true,
+        paramLabel = "FILE",
+        description = "the config file (meters.kepler for per-container power, api.token)")
+    Path config;
+
+    @Option(
+        names = "--http-port",
+        paramLabel = "PORT",
+        defaultValue = "8080",
+        description = "the port (0: any free port); default: ${DEFAULT-VALUE}")
+    int httpPort;
+
+    @Option(
+        names = "--address",
+        paramLabel = "IP",
+        defaultValue = "127.0.0.1",
+        description = "the address to listen on; default: ${DEFAULT-VALUE}")
+    String address;
+
+    @Spec private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      EcoKubeConfig loaded;
+      try (DriverRegistry drivers =
+          DriverRegistry.builder().loadServices().secrets(SecretResolver.standard()).build()) {
+        loaded = ConfigLoader.using(drivers).load(config);
+      } catch (ConfigException | NoSuchFileException e) {
+        spec.commandLine().getErr().println(message(e));
+        return INVALID_CONFIG;
+      }
+      io.ecokube.controller.api.StandaloneApi api =
+          io.ecokube.controller.api.StandaloneApi.start(
+              loaded, java.net.InetAddress.getByName(address), httpPort);
+      spec.commandLine().getOut().println("serving the API and dashboard on port " + api.port());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    api.close();
+                    stopped.countDown();
+                  },
+                  "ecokube-shutdown"));
       stopped.await();
       return 0;
     }

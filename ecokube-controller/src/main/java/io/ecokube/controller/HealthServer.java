@@ -1,79 +1,84 @@
 package io.ecokube.controller;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.ecokube.controller.api.ApiRequest;
+import io.ecokube.controller.api.ApiResponse;
+import io.ecokube.controller.api.EcoKubeApi;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The controller's HTTP endpoints: {@code /healthz} (process up), {@code /readyz} (caches synced),
- * {@code /metrics} (Prometheus text), optionally behind a bearer token.
+ * The controller's HTTP endpoints, on Jetty: {@code /healthz} (process up), {@code /readyz} (caches
+ * synced), {@code /metrics} (Prometheus text, optionally behind a bearer token), and, when an
+ * {@link EcoKubeApi} is given, the JSON API under {@code /api/v1/} and the dashboard at {@code /}.
  *
- * <p>Requests run on a small bounded pool, never on the accepting thread, so a client that sends
- * its request slowly (or never finishes it) holds one worker and cannot stall the liveness probe;
- * the JDK server's request and response time limits ({@code sun.net.httpserver.maxReqTime}, {@code
- * maxRspTime}) end such clients, and are set here unless the JVM was started with them.
+ * <p>Why Jetty: it reads requests on its selector without holding a worker, so a client that sends
+ * its request slowly (or never finishes it) costs no thread and cannot stall the liveness probe;
+ * its idle timeout ends such clients; its thread pool and queue are bounded, and more requests than
+ * they hold are refused (503) rather than queued without bound; it limits header sizes. It is
+ * maintained by the Eclipse Foundation with regular security releases, and its core API needs no
+ * servlet container.
  */
 public final class HealthServer implements AutoCloseable {
-  static {
-    // Read once, when the JDK's server class is first used; a value given on the command line wins.
-    setDefault("sun.net.httpserver.maxReqTime", "10");
-    setDefault("sun.net.httpserver.maxRspTime", "30");
-  }
+  /** Largest request body the API reads; larger ones are refused with 413. */
+  public static final int MAX_BODY_BYTES = 1 << 20;
 
-  private final HttpServer http;
-  private final ThreadPoolExecutor pool;
+  private final Server server;
+  private final ServerConnector connector;
   private final Optional<byte[]> token;
+  private final BooleanSupplier ready;
+  private final Supplier<String> metrics;
+  private final Optional<EcoKubeApi> api;
 
-  private HealthServer(Builder b) throws IOException {
+  private HealthServer(Builder b) {
     this.token = b.token.map(t -> t.getBytes(StandardCharsets.UTF_8));
-    this.http = HttpServer.create(new InetSocketAddress(b.address, b.port), 0);
-    AtomicInteger n = new AtomicInteger();
-    this.pool =
-        new ThreadPoolExecutor(
-            b.threads,
-            b.threads,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(b.queue),
-            r -> {
-              Thread t = new Thread(r, "ecokube-http-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
-    http.setExecutor(pool);
-    http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
-    BooleanSupplier ready = b.ready;
-    http.createContext(
-        "/readyz",
-        ex -> {
-          boolean r = ready.getAsBoolean();
-          reply(ex, r ? 200 : 503, r ? "ready\n" : "syncing\n");
-        });
-    Supplier<String> metrics = b.metrics;
-    http.createContext(
-        "/metrics",
-        ex -> {
-          if (!authorised(ex)) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            reply(ex, 401, "a bearer token is required for /metrics\n");
-            return;
-          }
-          reply(ex, 200, metrics.get());
-        });
+    this.ready = b.ready;
+    this.metrics = b.metrics;
+    this.api = b.api;
+    // Jetty's acceptor and selector take two threads of the pool; the workers come on top.
+    QueuedThreadPool pool =
+        new QueuedThreadPool(
+            b.threads + 3, b.threads + 3, 30_000, new BlockingArrayQueue<>(b.queue));
+    pool.setName("ecokube-http");
+    pool.setDaemon(true);
+    pool.setReservedThreads(0);
+    server = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setRequestHeaderSize(8192);
+    http.setIdleTimeout(b.idleTimeoutMillis);
+    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(b.address.getHostAddress());
+    connector.setPort(b.port);
+    // A client that sends nothing for this long is disconnected.
+    connector.setIdleTimeout(b.idleTimeoutMillis);
+    connector.setAcceptQueueSize(b.queue);
+    server.addConnector(connector);
+    server.setHandler(new Routes());
+    server.setStopTimeout(1000);
   }
 
   /**
@@ -87,19 +92,28 @@ public final class HealthServer implements AutoCloseable {
 
   /** Starts serving. */
   public void start() {
-    http.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "HTTP server cannot listen on "
+              + new InetSocketAddress(connector.getHost(), connector.getPort())
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The port it listens on. */
   public int port() {
-    return http.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
-  private boolean authorised(HttpExchange ex) {
+  private boolean metricsAuthorised(Request req) {
     if (token.isEmpty()) {
       return true;
     }
-    String h = ex.getRequestHeaders().getFirst("Authorization");
+    String h = req.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (h == null || !h.startsWith("Bearer ")) {
       return false;
     }
@@ -108,26 +122,91 @@ public final class HealthServer implements AutoCloseable {
         token.get(), h.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void reply(HttpExchange ex, int code, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    ex.sendResponseHeaders(code, b.length);
-    try (OutputStream o = ex.getResponseBody()) {
-      o.write(b);
+  /** Dispatches on the path: probes, metrics, then the API and dashboard. */
+  private final class Routes extends Handler.Abstract {
+    @Override
+    public boolean handle(Request req, Response res, Callback cb) throws IOException {
+      String path = Request.getPathInContext(req);
+      switch (path) {
+        case "/healthz" -> text(res, cb, 200, "ok\n");
+        case "/readyz" -> {
+          boolean r = ready.getAsBoolean();
+          text(res, cb, r ? 200 : 503, r ? "ready\n" : "syncing\n");
+        }
+        case "/metrics" -> {
+          if (!metricsAuthorised(req)) {
+            res.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            text(res, cb, 401, "a bearer token is required for /metrics\n");
+          } else {
+            text(res, cb, 200, metrics.get());
+          }
+        }
+        default -> {
+          if (api.isEmpty()) {
+            text(res, cb, 404, "not found\n");
+          } else {
+            send(res, cb, api.get().handle(toApiRequest(req, path)));
+          }
+        }
+      }
+      return true;
     }
   }
 
-  private static void setDefault(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
+  private static ApiRequest toApiRequest(Request req, String path) throws IOException {
+    Map<String, String> query = new LinkedHashMap<>();
+    Fields fields = Request.extractQueryParameters(req, StandardCharsets.UTF_8);
+    for (Fields.Field f : fields) {
+      query.put(f.getName(), f.getValue());
     }
+    byte[] body = new byte[0];
+    Optional<String> tooLarge = Optional.empty();
+    long declared = req.getLength();
+    if (declared > MAX_BODY_BYTES) {
+      tooLarge = Optional.of("the body has " + declared + " bytes");
+    } else if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
+      try (InputStream in = Content.Source.asInputStream(req)) {
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
+      }
+      if (body.length > MAX_BODY_BYTES) {
+        tooLarge = Optional.of("the body has more than " + MAX_BODY_BYTES + " bytes");
+        body = new byte[0];
+      }
+    }
+    return new ApiRequest(
+        req.getMethod(),
+        path,
+        query,
+        Optional.ofNullable(req.getHeaders().get(HttpHeader.AUTHORIZATION)),
+        Optional.ofNullable(req.getHeaders().get(HttpHeader.CONTENT_TYPE)),
+        body,
+        tooLarge);
+  }
+
+  private static void send(Response res, Callback cb, ApiResponse r) {
+    res.setStatus(r.status());
+    res.getHeaders().put(HttpHeader.CONTENT_TYPE, r.contentType());
+    r.headers().forEach((k, v) -> res.getHeaders().put(k, v));
+    res.getHeaders().put("X-Content-Type-Options", "nosniff");
+    res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    res.write(true, ByteBuffer.wrap(r.body()), cb);
+  }
+
+  private static void text(Response res, Callback cb, int code, String body) {
+    res.setStatus(code);
+    res.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    res.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), cb);
   }
 
   /** Stops serving, giving running exchanges a second. */
   @Override
   public void close() {
-    http.stop(1);
-    pool.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // Closing: nothing more to do than having tried.
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Builds a {@link HealthServer}. */
@@ -137,8 +216,10 @@ public final class HealthServer implements AutoCloseable {
     private BooleanSupplier ready = () -> true;
     private Supplier<String> metrics = () -> "";
     private Optional<String> token = Optional.empty();
+    private Optional<EcoKubeApi> api = Optional.empty();
     private int threads = 4;
     private int queue = 32;
+    private long idleTimeoutMillis = 10_000;
 
     private Builder(InetAddress address, int port) {
       this.address = Objects.requireNonNull(address, "address");
@@ -169,9 +250,15 @@ public final class HealthServer implements AutoCloseable {
       return this;
     }
 
+    /** Serves the JSON API under {@code /api/v1/} and the dashboard at {@code /}. */
+    public Builder api(EcoKubeApi api) {
+      this.api = Optional.of(Objects.requireNonNull(api, "api"));
+      return this;
+    }
+
     /**
-     * Worker threads and queued connections (default 4 and 32); more connections than that are
-     * refused rather than queued without bound.
+     * Worker threads and queued requests (default 4 and 32); more requests than that are refused
+     * rather than queued without bound.
      */
     public Builder pool(int threads, int queue) {
       if (threads < 1 || queue < 1) {
@@ -180,6 +267,15 @@ public final class HealthServer implements AutoCloseable {
       }
       this.threads = threads;
       this.queue = queue;
+      return this;
+    }
+
+    /** How long a connection may stay silent before it is closed (default 10 s). */
+    public Builder idleTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
+      }
+      this.idleTimeoutMillis = timeout.toMillis();
       return this;
     }
 

@@ -12,6 +12,7 @@ import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.api.ApiWiring;
 import io.ecokube.controller.calibration.CalibrationWiring;
 import io.ecokube.controller.demand.KafkaDemandFeed;
 import io.ecokube.controller.demand.KafkaDemandWiring;
@@ -21,6 +22,9 @@ import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.metrics.NodeStateGauges;
 import io.ecokube.controller.reload.ConfigReloader;
+import io.ecokube.controller.resources.CustomResourceWiring;
+import io.ecokube.controller.resources.EngineFacts;
+import io.ecokube.controller.resources.HeldBackMemo;
 import io.ecokube.controller.safety.SafetyWiring;
 import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
@@ -88,6 +92,9 @@ public final class KubernetesController implements AutoCloseable {
   private volatile EcoKubeConfig config;
   private final String configText;
   private ConfigReloader reloader;
+  // NodePools, PowerPolicies and CostPolicies, when their CRDs are installed.
+  private Optional<CustomResourceWiring> resources = Optional.empty();
+  private final HeldBackMemo heldBack = new HeldBackMemo(Clock.system());
   private final KubernetesClusterView view;
   private final LeaseLeadership leadership;
   private final KubernetesEventRecorder events;
@@ -97,6 +104,7 @@ public final class KubernetesController implements AutoCloseable {
   private final EnergyLedger ledger;
   private final EcoKubeMetrics metrics;
   private final Metering metering;
+  private final ApiWiring api;
   private final Optional<CalibrationWiring> calibration;
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
@@ -155,6 +163,14 @@ public final class KubernetesController implements AutoCloseable {
             ? null
             : new LedgerStore(new ConfigMapState(client, options.namespace(), STATE_CONFIG_MAP));
     this.metrics = EcoKubeMetrics.builder(registry).ledger(ledger).build();
+    this.api =
+        ApiWiring.create(
+            config,
+            new KubernetesSecretResolver(client, SecretResolver.standard()),
+            ledger,
+            view::snapshot,
+            this::lifecycleOf,
+            Clock.system());
     this.calibration = CalibrationWiring.of(config, metering, registry);
     Gauge.builder("ecokube.leader", this, c -> c.isLeader() ? 1 : 0)
         .description("1 when this replica holds the Lease and acts")
@@ -170,7 +186,8 @@ public final class KubernetesController implements AutoCloseable {
     HealthServer.Builder hb =
         HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
             .ready(view::hasSynced)
-            .metrics(registry::scrape);
+            .metrics(registry::scrape)
+            .api(api.api());
     if (options.metricsTokenFile().isPresent()) {
       Path f = options.metricsTokenFile().get();
       try {
@@ -184,10 +201,13 @@ public final class KubernetesController implements AutoCloseable {
 
   /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */
   private EcoKubeConfig parse(String text) {
+    return parse(text, options.config().toString());
+  }
+
+  private EcoKubeConfig parse(String text, String source) {
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     try (DriverRegistry check = DriverRegistry.builder().loadServices().secrets(secrets).build()) {
-      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME))
-          .parse(text, options.config().toString());
+      return ConfigLoader.using(check, Set.of(KubernetesSecretResolver.SCHEME)).parse(text, source);
     }
   }
 
@@ -207,9 +227,49 @@ public final class KubernetesController implements AutoCloseable {
     stopEngine();
     config = next;
     view.reconfigure(byName(next), SafetyWiring.nodeHints(next.safety()));
+    // A CostPolicy may change the tariff: energy from now on is priced with the new one.
+    ledger.changeTariff(next.accounting());
     if (running) {
       startEngine(options.dryRun());
     }
+  }
+
+  /**
+   * NodePools, PowerPolicies and CostPolicies, when their CRDs are installed: the first effective
+   * config is in force before the engine starts, and each change reconfigures the controller as a
+   * reloaded config file does.
+   */
+  private void startResources() throws InterruptedException, IOException {
+    resources =
+        CustomResourceWiring.start(
+            client,
+            CustomResourceWiring.watchNamespace(options.namespace(), System.getenv()),
+            options.identity(),
+            options.config(),
+            text -> parse(text, options.config() + " with custom resources"),
+            new CustomResourceWiring.Hooks(
+                view::nodes,
+                this::reconfigure,
+                this::engineFacts,
+                () -> !options.dryRun() && isLeader()),
+            options.interval());
+    resources.ifPresent(r -> reconfigure(r.config()));
+  }
+
+  private synchronized Optional<EngineFacts> engineFacts() {
+    return engine == null
+        ? Optional.empty()
+        : Optional.of(
+            EngineFacts.read(
+                engine,
+                ledger,
+                heldBack.recent(options.interval().multipliedBy(3)),
+                Clock.system().now()));
+  }
+
+  /** The cluster view the engine plans on (for tests). */
+  KubernetesClusterView clusterView() {
+    return view;
   }
 
   private static Map<String, NodeRecord> records(EcoKubeEngine e) {
@@ -244,13 +304,17 @@ public final class KubernetesController implements AutoCloseable {
 
   void start() throws InterruptedException, IOException {
     http.start();
-    LOG.info("health and metrics on port {}", http.port());
+    LOG.info("health, metrics, API and dashboard on port {}", http.port());
+    api.start();
     reloader =
         new ConfigReloader(
             options.config(),
             configText,
             this::parse,
-            this::reconfigure,
+            // With custom resources the file is their base: assemble them again on the new file.
+            next ->
+                resources.ifPresentOrElse(
+                    CustomResourceWiring::fileChanged, () -> reconfigure(next)),
             why -> {
               if (events != null) {
                 events.warning("ConfigRejected", why);
@@ -269,6 +333,7 @@ public final class KubernetesController implements AutoCloseable {
     if (!view.awaitSynced(Duration.ofMinutes(2))) {
       LOG.warn("informer caches not synced after 2 minutes; /readyz stays 503 until they are");
     }
+    startResources();
     if (options.dryRun()) {
       startEngine(true);
       return;
@@ -314,6 +379,7 @@ public final class KubernetesController implements AutoCloseable {
             .listener(new PlanLog(dryRun))
             .listener(ledger)
             .listener(metrics)
+            .listener(heldBack)
             .listener(new NodeStateGauges(metrics, () -> records(built.get())))
             .decisionTimer(metrics::recordDecision);
     if (dryRun) {
@@ -470,9 +536,9 @@ public final class KubernetesController implements AutoCloseable {
     }
   }
 
-  /** The cluster view as this controller maps Nodes (for tests). */
-  KubernetesClusterView clusterView() {
-    return view;
+  /** A node's power state as this replica's engine knows it; empty when it does not lead. */
+  private synchronized Optional<String> lifecycleOf(String node) {
+    return engine == null ? Optional.empty() : engine.record(node).map(r -> r.state().name());
   }
 
   /** The ledger, for tests of what reaches it. */
@@ -490,6 +556,7 @@ public final class KubernetesController implements AutoCloseable {
     if (reloader != null) {
       reloader.close();
     }
+    resources.ifPresent(CustomResourceWiring::close);
     if (leadership != null) {
       leadership.close();
     }
@@ -498,6 +565,7 @@ public final class KubernetesController implements AutoCloseable {
       events.close(Duration.ofSeconds(5));
     }
     view.close();
+    api.close();
     http.close();
   }
 

@@ -88,4 +88,52 @@ class HealthServerTest {
       assertThat(get(s, "/readyz", Optional.empty()).statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void aSilentClientIsDisconnectedAfterTheIdleTimeout() throws Exception {
+    try (HealthServer s =
+        HealthServer.builder(InetAddress.getLoopbackAddress(), 0)
+            .idleTimeout(Duration.ofMillis(500))
+            .build()) {
+      s.start();
+      try (Socket c = new Socket(InetAddress.getLoopbackAddress(), s.port())) {
+        c.getOutputStream().write("GET /heal".getBytes(StandardCharsets.US_ASCII));
+        c.getOutputStream().flush();
+        // The server closes the connection (or answers 408 and closes): read ends within the bound.
+        c.setSoTimeout(20_000);
+        byte[] rest = c.getInputStream().readAllBytes();
+        assertThat(new String(rest, StandardCharsets.US_ASCII)).doesNotContain("200 OK");
+      }
+      assertThat(get(s, "/healthz", Optional.empty()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theApiIsServedBesideTheProbesAndRefusesLargeBodies() throws Exception {
+    io.ecokube.controller.api.EcoKubeApi api =
+        io.ecokube.controller.api.EcoKubeApi.builder(
+                io.ecokube.api.time.Clock.system(),
+                io.ecokube.core.energy.FlatTariff.typicalEurope())
+            .token("t".getBytes(StandardCharsets.UTF_8))
+            .build();
+    try (HealthServer s =
+        HealthServer.builder(InetAddress.getLoopbackAddress(), 0).api(api).build()) {
+      s.start();
+      HttpResponse<String> big =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + s.port() + "/api/v1/calibrate"))
+                  .header("Authorization", "Bearer t")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofByteArray(
+                          new byte[HealthServer.MAX_BODY_BYTES + 10]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(big.statusCode()).isEqualTo(413);
+      assertThat(big.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(get(s, "/", Optional.empty()).body()).contains("<title>Eco-Kube</title>");
+      assertThat(get(s, "/healthz", Optional.empty()).statusCode()).isEqualTo(200);
+    }
+  }
 }

@@ -201,6 +201,11 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
     return pods.getIndexer().byIndex(BY_NODE, node);
   }
 
+  /** Every cached Node. */
+  public List<V1Node> nodes() {
+    return List.copyOf(nodes.getIndexer().list());
+  }
+
   /** The cached Node, if the cache holds it. */
   public Optional<V1Node> node(String name) {
     return Optional.ofNullable(nodes.getIndexer().getByKey(name));

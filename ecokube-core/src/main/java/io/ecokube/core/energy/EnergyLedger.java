@@ -43,7 +43,7 @@ public final class EnergyLedger implements EngineListener {
   private static final Logger LOG = LoggerFactory.getLogger(EnergyLedger.class);
 
   private final Clock clock;
-  private final Tariff tariff;
+  private Tariff tariff;
   private final Optional<PowerMeter> meter;
   private final Duration maxReadingAge;
   private final Map<String, Account> accounts = new LinkedHashMap<>();
@@ -184,6 +184,24 @@ public final class EnergyLedger implements EngineListener {
   /** The cluster's draw now, in watts. */
   public synchronized double watts() {
     return accounts.values().stream().mapToDouble(Account::watts).sum();
+  }
+
+  /** Each node's draw now, in watts, by node name. */
+  public synchronized Map<String, Double> wattsByNode() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    accounts.forEach((name, a) -> out.put(name, a.watts()));
+    return out;
+  }
+
+  /**
+   * Prices and weighs energy with a new tariff from now on (a changed CostPolicy): what was used so
+   * far keeps the tariff it was used under.
+   */
+  public synchronized void changeTariff(Tariff next) {
+    Objects.requireNonNull(next, "next");
+    Instant now = clock.now();
+    accounts.values().forEach(a -> a.accrueTo(now));
+    this.tariff = next;
   }
 
   /** What the cluster would draw now with every node on, in watts. */

@@ -19,4 +19,13 @@ public interface Tariff {
 
   /** The currency of prices, for reports ({@code EUR}). */
   String currency();
+
+  /**
+   * The price put on a kilogram of CO2, in {@link #currency()}, for reports that set a money figure
+   * on carbon beside the electricity bill; 0 (the default) when carbon is not priced. The ledger's
+   * cost is the electricity bill alone: a carbon price is a report's view, not money paid.
+   */
+  default double carbonPricePerKg() {
+    return 0;
+  }
 }

@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes a custom resource's {@code status} subresource with a JSON merge patch: the given fields,
- * {@code observedGeneration} (the generation the status describes) and the conditions, each with
- * its {@code lastTransitionTime} kept from the current status while its status stays the same.
- * Nothing is written when the status would not change, so a steady cluster costs no API calls.
+ * Writes a custom resource's {@code status} subresource with a JSON Patch: the given fields, {@code
+ * observedGeneration} (the generation the status describes) and the conditions, each with its
+ * {@code lastTransitionTime} kept from the current status while its status stays the same. Nothing
+ * is written when the status would not change, so a steady cluster costs no API calls.
  */
 @KubernetesAccess(
     group = "ecokube.io",
@@ -53,8 +53,7 @@ public final class ResourceStatusWriter {
    * Brings the status to the given fields and conditions.
    *
    * @param resource the resource as cached (its status is what is compared against)
-   * @param fields status fields besides conditions and observedGeneration: numbers, texts,
-   *     booleans; a null value removes the field
+   * @param fields status fields besides conditions and observedGeneration: numbers, texts, booleans
    * @param conditions every condition the status should hold
    * @return the conditions that changed status; empty when nothing changed or nothing was written
    * @throws ActuatorException when the API server refused the patch or could not be reached
@@ -99,14 +98,14 @@ public final class ResourceStatusWriter {
     if (sameStatus(current, status)) {
       return List.of();
     }
-    JsonObject patch = new JsonObject();
-    // Fields of the old status that are no longer given are removed (null in a merge patch).
-    for (String k : current.keySet()) {
-      if (!status.has(k)) {
-        status.add(k, com.google.gson.JsonNull.INSTANCE);
-      }
-    }
-    patch.add("status", status);
+    // The whole status in one JSON Patch operation: a JSON merge patch would have to spell out
+    // removed fields, and some servers merge the conditions list instead of replacing it.
+    JsonArray patch = new JsonArray();
+    JsonObject op = new JsonObject();
+    op.addProperty("op", "add");
+    op.addProperty("path", "/status");
+    op.add("value", status);
+    patch.add(op);
     try {
       PatchUtils.patch(
           Object.class,
@@ -119,7 +118,7 @@ public final class ResourceStatusWriter {
                       resource.name(),
                       new V1Patch(patch.toString()))
                   .buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+          V1Patch.PATCH_FORMAT_JSON_PATCH,
           client);
     } catch (ApiException e) {
       throw ApiErrors.actuator("writing the status of " + resource.describe(), e);

@@ -112,6 +112,34 @@ class CustomResourceDefinitionsTest {
                     }));
   }
 
+  @TestFactory
+  Stream<DynamicTest> theExamplesInTheDocsAreAccepted() throws IOException {
+    String md = Files.readString(Path.of("..", "docs", "custom-resources.md"));
+    List<JsonNode> examples = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(md);
+    while (m.find()) {
+      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(m.group(1))) {
+        while (it.hasNext()) {
+          JsonNode d = it.next();
+          if (d != null && d.path("apiVersion").asText().startsWith("ecokube.io/")) {
+            examples.add(d);
+          }
+        }
+      }
+    }
+    assertThat(examples)
+        .extracting(d -> d.path("kind").asText())
+        .contains("NodePool", "PowerPolicy", "CostPolicy");
+    return examples.stream()
+        .map(
+            d ->
+                DynamicTest.dynamicTest(
+                    d.at("/kind").asText() + " " + d.at("/metadata/name").asText(),
+                    () -> assertThat(schemaOf(d).problems(d)).isEmpty()));
+  }
+
   @Test
   void celSeesNumberFieldsAsDoublesAsTheApiServerDoes() {
     // 110 written without a fraction is still a double in a 'number' field: comparing it with a

@@ -97,6 +97,11 @@ class CustomResourcesIT {
               Map.of("nodesOn", 2, "nodesOff", 1),
               List.of(new Condition("Ready", false, "Conflict", "pool defined twice")));
       assertThat(flip).singleElement().satisfies(t -> assertThat(t.first()).isFalse());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> watch.list(ResourceKind.NODE_POOL).get(0).statusJson(),
+              st -> st.contains("\"reason\":\"Conflict\""));
 
       ResourceEvents events = new ResourceEvents(server.client(), Clock.system(), "test");
       events.record(written, true, "Conflict", "pool defined twice");

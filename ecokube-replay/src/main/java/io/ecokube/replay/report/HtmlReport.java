@@ -80,7 +80,7 @@ public final class HtmlReport {
       b.append("<tr><td>")
           .append(esc(r.name()))
           .append("</td><td>")
-          .append(f("%.1f", r.kWh()))
+          .append(TextTable.fourDigits(r.kWh()))
           .append("</td><td>")
           .append(TextTable.pct(r.pctAlwaysOn()))
           .append("</td><td>")
@@ -101,7 +101,7 @@ public final class HtmlReport {
           .append(f("%.2f ", r.cost()))
           .append(esc(c.cluster().tariff().currency()))
           .append("</td><td>")
-          .append(f("%.1f", r.kgCo2()))
+          .append(TextTable.fourDigits(r.kgCo2()))
           .append("</td></tr>\n");
     }
     b.append("</table>\n");

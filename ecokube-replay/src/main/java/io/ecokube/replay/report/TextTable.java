@@ -33,7 +33,7 @@ public final class TextTable {
       rows.add(
           new String[] {
             r.name(),
-            f("%.1f", r.kWh()),
+            fourDigits(r.kWh()),
             pct(r.pctAlwaysOn()),
             pct(r.pctBound()),
             duration(r.p50()),
@@ -44,7 +44,7 @@ public final class TextTable {
             Integer.toString(r.cyclesMax()),
             f("%.1f", r.cyclesMean()),
             f("%.2f ", r.cost()) + currency,
-            f("%.1f", r.kgCo2())
+            fourDigits(r.kgCo2())
           });
     }
     int[] width = new int[HEAD.length];
@@ -101,6 +101,16 @@ public final class TextTable {
       return f("%dh%02dm", s / 3600, (s % 3600) / 60);
     }
     return f("%dd%02dh", s / 86400, (s % 86400) / 3600);
+  }
+
+  /**
+   * At least four significant digits (one decimal at least), so policies a few percent apart on a
+   * small trace do not all read "0.8".
+   */
+  static String fourDigits(double v) {
+    int decimals =
+        v > 0 && Double.isFinite(v) ? Math.max(1, 3 - (int) Math.floor(Math.log10(v))) : 1;
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
   private static String f(String format, Object... args) {

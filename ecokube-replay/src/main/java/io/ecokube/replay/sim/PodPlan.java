@@ -10,10 +10,10 @@ import java.util.Locale;
 /**
  * A trace's jobs as pods for a cluster. A job that needs more cores than a node has is split into
  * {@code k = ceil(cores / coresPerNode)} pods that share its cores as evenly as whole cores allow
- * (the first {@code cores mod k} pods get one more) and its memory in equal parts; each pod runs
- * the job's full runtime from when it starts. A job starts when its last pod starts, so its wait is
- * that of its slowest pod. A job whose pods could never fit a node (memory beyond a node's) is left
- * out and listed in {@link #excluded()}, never dropped silently.
+ * (the first {@code cores mod k} pods get one more) and its memory in equal parts; the replay's
+ * {@link BackfillQueue} starts a job's pods together, and each runs the job's full runtime. A job
+ * whose pods could never fit (memory beyond a node's, or more pods than the cluster has nodes) is
+ * left out and listed in {@link #excluded()}, never dropped silently.
  */
 public final class PodPlan {
   final int jobs;
@@ -57,6 +57,18 @@ public final class PodPlan {
                 k,
                 perPod / (1024 * 1024),
                 cluster.memoryBytesPerNode() / (1024 * 1024)));
+        continue;
+      }
+      if (k > cluster.nodes()) {
+        // Pods of a split job take more than half a node each: one node per pod, all at once.
+        out.add(
+            String.format(
+                Locale.ROOT,
+                "job %s needs %d cores, %d nodes at once; the cluster has %d",
+                j.id(),
+                j.cores(),
+                k,
+                cluster.nodes()));
         continue;
       }
       keep.add(j);

@@ -79,6 +79,8 @@ public final class ReplayRun {
   private final PreWake preWake;
 
   private final ReplayNodes nodes;
+  // Not final: the node mirror made before it tells it of transitions.
+  private BackfillQueue queue;
   private final SeriesAccumulator series;
   private boolean dirty = true;
 
@@ -142,7 +144,12 @@ public final class ReplayRun {
             spec.power().bootTime(),
             spec.coresPerNode(),
             ledger,
-            () -> dirty = true);
+            () -> {
+              dirty = true;
+              if (this.queue != null) {
+                this.queue.changed();
+              }
+            });
     series = new SeriesAccumulator(endMs, step.toMillis());
     attempt = new int[plan.pods];
     podNode = new int[plan.pods];
@@ -150,6 +157,16 @@ public final class ReplayRun {
     running = new boolean[plan.pods];
     jobs = new JobOutcomes(plan);
     this.preWake = preWake.map(f -> f.apply(clock)).orElse(null);
+    queue =
+        new BackfillQueue(
+            plan,
+            nodes,
+            podByName,
+            this::podName,
+            START,
+            spec.power().bootTime().toMillis(),
+            spec.power().shutdownTime().toMillis());
+    cluster.scheduler(queue);
     cluster.addListener(new Pods());
     registry = DriverRegistry.builder().register(cluster.driverProvider()).clock(clock).build();
     engine =
@@ -244,10 +261,10 @@ public final class ReplayRun {
    */
   private void step() {
     long now = nowMs();
+    boolean freed = false;
     while (nextArrival < plan.pods && plan.podArrivalMs[nextArrival] <= now) {
       arrive(nextArrival++);
     }
-    boolean freed = false;
     while (!completions.isEmpty() && completions.peek()[0] <= now) {
       long[] c = completions.poll();
       freed |= complete((int) c[1], (int) c[2]);
@@ -257,6 +274,11 @@ public final class ReplayRun {
     if (freed || now == machineDue) {
       cluster.refresh();
     }
+    if (now == machineDue) {
+      queue.changed();
+    }
+    // All pods of the jobs arriving now are queued before the queue looks: jobs start whole.
+    queue.look(cluster::refresh);
     if (nextReconcile < now) {
       nextReconcile = ceil(now, reconcileMs);
     }
@@ -304,6 +326,8 @@ public final class ReplayRun {
       preWake.record((busyCpu + pendingCpu) / 1000.0);
     }
     acted = !engine.reconcileOnce().actions().isEmpty();
+    // Nodes changed state: the queue looks now.
+    queue.look(cluster::refresh);
     dirty = false;
     nodes.reconciled(now);
   }
@@ -390,6 +414,7 @@ public final class ReplayRun {
     podByName.put(name, p);
     pending++;
     pendingCpu += plan.podCpuMillis[p];
+    queue.changed();
     cluster.addPod(
         PodInfo.pending(
             "replay",
@@ -416,6 +441,7 @@ public final class ReplayRun {
     dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
     String name = podName(p);
     podByName.remove(name);
+    queue.stopped(p);
     cluster.deletePod("replay/" + name);
     jobs.podDone(p);
     return true;
@@ -463,6 +489,7 @@ public final class ReplayRun {
       dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
       nodes.addBusy(node, plan.podCpuMillis[p]);
       completions.add(new long[] {t + plan.podRuntimeMs[p], p, attempt[p]});
+      queue.started(p, node, t + plan.podRuntimeMs[p]);
       jobs.podStarted(p, t, nodes.bootEndsMs(node));
     }
 
@@ -476,6 +503,7 @@ public final class ReplayRun {
       // is submitted again, as a Job controller would.
       dirty = true;
       running[p] = false;
+      queue.stopped(p);
       busyCpu -= plan.podCpuMillis[p];
       nodes.addBusy(podNode[p], -plan.podCpuMillis[p]);
       attempt[p]++;

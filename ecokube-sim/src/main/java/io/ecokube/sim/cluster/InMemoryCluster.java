@@ -51,6 +51,7 @@ public final class InMemoryCluster implements ClusterView, ClusterActuator, Work
   private final List<PodListener> listeners = new CopyOnWriteArrayList<>();
   private final SimulatedDriverProvider driverProvider;
   private long sequence;
+  private PodScheduler scheduler;
 
   /** Creates an empty cluster on the given clock. */
   public InMemoryCluster(Clock clock) {
@@ -61,6 +62,14 @@ public final class InMemoryCluster implements ClusterView, ClusterActuator, Work
   /** The {@code sim} driver provider that powers this cluster's machines. */
   public PowerDriverProvider driverProvider() {
     return driverProvider;
+  }
+
+  /**
+   * Replaces the built-in first-fit binding with another discipline (a batch queue with
+   * backfilling, say). Every binding it returns is checked as the built-in one would.
+   */
+  public synchronized void scheduler(PodScheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
   }
 
   /** Adds a listener for pods starting and stopping. */
@@ -378,6 +387,10 @@ public final class InMemoryCluster implements ClusterView, ClusterActuator, Work
       }
     }
     Instant now = clock.now();
+    if (scheduler != null) {
+      bindChosen(waiting, used, now, events);
+      return;
+    }
     for (PodEntry e : waiting) {
       for (NodeEntry n : nodes.values()) {
         if (!n.ready || n.cordoned || n.markedOff || !e.pod.scheduling().admits(n.spec)) {
@@ -394,6 +407,40 @@ public final class InMemoryCluster implements ClusterView, ClusterActuator, Work
         events.add(() -> listeners.forEach(l -> l.podStarted(bound, now)));
         break;
       }
+    }
+  }
+
+  private void bindChosen(
+      List<PodEntry> waiting, Map<String, Resources> used, Instant now, List<Runnable> events) {
+    List<NodeSpec> open = new ArrayList<>();
+    for (NodeEntry n : nodes.values()) {
+      if (n.ready && !n.cordoned && !n.markedOff) {
+        open.add(n.spec);
+      }
+    }
+    Map<String, String> chosen =
+        scheduler.place(waiting.stream().map(e -> e.pod).toList(), open, Map.copyOf(used), now);
+    for (PodEntry e : waiting) {
+      String node = chosen.get(e.pod.key());
+      if (node == null) {
+        continue;
+      }
+      NodeEntry n = nodes.get(node);
+      Resources after = used.getOrDefault(node, Resources.ZERO).plus(e.pod.scheduling().requests());
+      if (n == null
+          || !n.ready
+          || n.cordoned
+          || n.markedOff
+          || !e.pod.scheduling().admits(n.spec)
+          || !after.fitsIn(n.spec.allocatable())) {
+        // A scheduler that binds where the built-in one could not is a bug, not a decision.
+        throw new IllegalStateException(
+            "scheduler placed pod " + e.pod.key() + " on '" + node + "', which cannot take it");
+      }
+      used.put(node, after);
+      PodInfo bound = e.pod.withPlacement(PodPhase.RUNNING, Optional.of(node));
+      e.pod = bound;
+      events.add(() -> listeners.forEach(l -> l.podStarted(bound, now)));
     }
   }
 
