@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The shipped controller on the fake API server with NodePools, PowerPolicies and CostPolicies:
  * they reach the running engine, their statuses follow the cluster (a Node labelled into the pool
  * is counted, a running spend crosses the budget), conflicts are refused with a condition and an
- * Event, and resources outside the watched namespace are not read.
+ * Event, resources outside the watched namespace are not read, and a changed config file that now
+ * declares the NodePool's pool wins over it.
  */
 @Timeout(120)
 class CustomResourcesControllerIT {
@@ -179,20 +180,38 @@ class CustomResourcesControllerIT {
 
     // The tenant's NodePool was never read, so it has no status.
     assertThat(status("tenant", ResourceKind.NODE_POOL, "sneaky")).isEmpty();
+
+    // The config file is changed to declare pool batch itself: the file wins, the NodePool is
+    // refused as a conflict and its nodes go back to the default pool.
+    Files.writeString(
+        dir.resolve("ecokube.yaml"), FILE.replace("pools:", "pools:\n  batch: {minActive: 0}"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> condition("ecokube", ResourceKind.NODE_POOL, "batch", "Ready"),
+            c -> "Conflict".equals(c.get("reason")));
+    assertThat(
+            (String) condition("ecokube", ResourceKind.NODE_POOL, "batch", "Ready").get("message"))
+        .contains("pools.batch");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> controller.clusterView().snapshot().node("worker-1").orElseThrow().spec().pool(),
+            "default"::equals);
   }
 
+  private static final String FILE =
+      """
+      pools:
+        default: {minActive: 0}
+      nodes:
+        - name: control-plane
+          controlPlane: true
+          allocatable: {cpu: "4", memory: 8Gi}
+      """;
+
   private void run() throws Exception {
-    Path config =
-        Files.writeString(
-            dir.resolve("ecokube.yaml"),
-            """
-            pools:
-              default: {minActive: 0}
-            nodes:
-              - name: control-plane
-                controlPlane: true
-                allocatable: {cpu: "4", memory: 8Gi}
-            """);
+    Path config = Files.writeString(dir.resolve("ecokube.yaml"), FILE);
     String url = server.url("/");
     Path kubeconfig =
         Files.writeString(

@@ -56,13 +56,22 @@ class ReplayCommandTest {
     Path series = dir.resolve("out/series.csv");
     Run r =
         run(
-            "--cluster", cluster().toString(),
-            "--trace", "synthetic",
-            "--duration", "12h",
-            "--seed", "3",
-            "--html", html.toString(),
-            "--csv", csv.toString(),
-            "--series-csv", series.toString());
+            "--cluster",
+            cluster().toString(),
+            "--trace",
+            "synthetic",
+            "--duration",
+            "720m",
+            "--skip",
+            "1800s",
+            "--seed",
+            "3",
+            "--html",
+            html.toString(),
+            "--csv",
+            csv.toString(),
+            "--series-csv",
+            series.toString());
     assertThat(r.code()).as(r.err()).isZero();
     for (String name :
         List.of(
@@ -76,6 +85,12 @@ class ReplayCommandTest {
       assertThat(r.out()).contains(name);
     }
     assertThat(r.out()).contains("wait p95").contains("delayed by boot").contains("kg CO2");
+    // The window in the units given, not converted.
+    assertThat(r.out()).contains(" from 1800s for 720m");
+    // Twelve hours are less than the day of history pre-wake needs: said, not hidden.
+    assertThat(r.out())
+        .contains("eco-kube predictive (inactive)")
+        .contains("note: pre-wake inactive: it needs 1445m of history");
 
     // Summary CSV: its columns, one row per policy and the bound.
     List<String> lines = Files.readAllLines(csv);
@@ -153,6 +168,8 @@ class ReplayCommandTest {
             + "60,abc,1\n"
             + "120,300,9\n"
             + "180,300\n"
+            + "240,0,1\n"
+            + "300,xyz,1\n"
             + "3600,600,1\n");
     Run r =
         run(
@@ -160,11 +177,34 @@ class ReplayCommandTest {
             "--trace", trace.toString(),
             "--policies", "reactive,clairvoyant");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).contains("2 line(s)").contains("line 3:").contains("line 5:");
+    assertThat(r.err()).contains("4 line(s)").contains("line 3:").contains("line 5:");
     assertThat(r.err()).contains("runtime_s 'abc' is not a number");
+    // Counted by what was wrong, most frequent first.
+    assertThat(r.err())
+        .contains("(2 not a number, 1 wrong number of fields, 1 non-positive run time)");
     // The 9-core job becomes three pods on 4-core nodes: 3 jobs, 5 pods.
     assertThat(r.out()).contains("replayed 3 jobs (5 pods)");
-    assertThat(r.out()).contains("note: 2 trace line(s) skipped");
+    assertThat(r.out())
+        .contains(
+            "note: 4 trace line(s) skipped (2 not a number, 1 wrong number of fields, 1"
+                + " non-positive run time), first: line 3");
+
+    // A window past the last job selects nothing: an error saying where the jobs are.
+    Run empty =
+        run(
+            "--cluster",
+            cluster().toString(),
+            "--trace",
+            trace.toString(),
+            "--skip",
+            "120m",
+            "--policies",
+            "reactive");
+    assertThat(empty.code()).isEqualTo(1);
+    assertThat(empty.out()).doesNotContain("reactive");
+    assertThat(empty.err())
+        .contains("the window --skip 120m selects no job of " + trace)
+        .contains("submitted from 0s (0 s) to 1h00m (3600 s) after its start");
   }
 
   @Test

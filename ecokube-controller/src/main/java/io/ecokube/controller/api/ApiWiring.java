@@ -87,7 +87,19 @@ public final class ApiWiring implements AutoCloseable {
       Clock clock) {
     EcoKubeApi.Builder b = EcoKubeApi.builder(clock, config.accounting());
     if (config.api().token().isPresent()) {
-      b.token(secrets.resolve(config.api().token().get()).reveal());
+      try {
+        b.token(secrets.resolve(config.api().token().get()).reveal());
+      } catch (RuntimeException e) {
+        // The API must not take power management down with it: it refuses every call instead.
+        String why =
+            "api.token "
+                + config.api().token().get()
+                + " cannot be read ("
+                + e.getMessage()
+                + "); create that Secret or file, then restart";
+        LOG.error("{}; /api/v1 refuses every call until then", why);
+        b.refuseAll(why);
+      }
     } else if (config.api().anonymous()) {
       LOG.warn("the API at /api/v1 answers without a token (api.anonymous: true)");
       b.anonymous(true);

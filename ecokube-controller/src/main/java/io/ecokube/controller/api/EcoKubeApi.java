@@ -38,6 +38,7 @@ public final class EcoKubeApi {
 
   private final Optional<byte[]> token;
   private final boolean anonymous;
+  private final Optional<String> refused;
   private final PowerEndpoints power;
   private final CostEndpoints cost;
   private final ModelEndpoints models;
@@ -46,6 +47,7 @@ public final class EcoKubeApi {
   private EcoKubeApi(Builder b) {
     this.token = b.token;
     this.anonymous = b.anonymous;
+    this.refused = b.refused;
     Money money = new Money(b.tariff);
     this.power = new PowerEndpoints(b.clock, b.nodes, b.attribution, b.owners, money);
     this.cost =
@@ -159,6 +161,9 @@ public final class EcoKubeApi {
       return;
     }
     Map<String, String> challenge = Map.of("WWW-Authenticate", "Bearer realm=\"ecokube\"");
+    if (refused.isPresent()) {
+      throw ApiProblem.of(401, "Unauthorized", refused.get(), challenge);
+    }
     if (token.isEmpty()) {
       throw ApiProblem.of(
           401,
@@ -216,6 +221,7 @@ public final class EcoKubeApi {
     private final Tariff tariff;
     private Optional<byte[]> token = Optional.empty();
     private boolean anonymous;
+    private Optional<String> refused = Optional.empty();
     private Optional<EnergyLedger> ledger = Optional.empty();
     private Optional<LedgerHistory> history = Optional.empty();
     private Supplier<List<NodeStatus>> nodes = List::of;
@@ -237,6 +243,13 @@ public final class EcoKubeApi {
       this.token =
           Optional.of(
               new String(token, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8));
+      return this;
+    }
+
+    /** Refuses every call, saying why (the configured token cannot be read). */
+    public Builder refuseAll(String why) {
+      this.refused = Optional.of(why);
+      this.token = Optional.empty();
       return this;
     }
 

@@ -66,4 +66,42 @@ class StandaloneApiTest {
       assertThat(calibration.body()).contains("\"idle_watts\":100.0");
     }
   }
+
+  @Test
+  void aTokenThatCannotBeReadRefusesEveryCallAndKeepsServing() throws Exception {
+    Path file = dir.resolve("ecokube.yaml");
+    Files.writeString(
+        file,
+        """
+        api: {token: "file:%s"}
+        nodes:
+          - name: worker-1
+            allocatable: {cpu: "8", memory: 32Gi}
+        """
+            .formatted(dir.resolve("missing-token")));
+    EcoKubeConfig config;
+    try (DriverRegistry drivers =
+        DriverRegistry.builder().loadServices().secrets(SecretResolver.standard()).build()) {
+      config = ConfigLoader.using(drivers).load(file);
+    }
+    try (StandaloneApi api = StandaloneApi.start(config, InetAddress.getLoopbackAddress(), 0)) {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + api.port() + "/api/v1/nodes"))
+                      .header("Authorization", "Bearer anything")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.body()).contains("cannot be read").contains("missing-token");
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/healthz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+    }
+  }
 }

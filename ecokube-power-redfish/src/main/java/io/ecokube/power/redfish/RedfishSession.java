@@ -1,6 +1,6 @@
 package io.ecokube.power.redfish;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecokube.api.power.PowerException;
 import io.ecokube.api.power.PowerException.Kind;
@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class RedfishSession {
   private static final String DEFAULT_SESSIONS = "/redfish/v1/SessionService/Sessions";
   private static final Logger LOG = LoggerFactory.getLogger(RedfishClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RedfishClient client;
   private final String node;
@@ -114,7 +113,7 @@ final class RedfishSession {
   private void login(Instant deadline) throws PowerException {
     String sessions = sessionsPath(deadline);
     URI uri = client.resolve(sessions);
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("UserName", settings.username());
     body.put("Password", settings.password().revealAsString());
     Response r = client.exchange("POST", uri, body, deadline, false);

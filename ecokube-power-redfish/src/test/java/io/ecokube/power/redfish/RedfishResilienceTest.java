@@ -170,7 +170,7 @@ class RedfishResilienceTest {
 
   @Test
   void aSlowAnswerTimesOutWithinTheRequestTimeout() throws Exception {
-    try (RedfishDriver d = driver(settings(em).requestTimeout(Duration.ofMillis(400)))) {
+    try (RedfishDriver d = driver(settings(em).requestTimeout(Duration.ofMillis(1500)))) {
       d.system();
       CountDownLatch release = em.stall("GET", "/Systems/s1");
       try {
@@ -181,7 +181,7 @@ class RedfishResilienceTest {
                   assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
                   assertThat(e.kind().retryable()).isTrue();
                 })
-            .hasMessageContaining("no answer within 400 ms")
+            .hasMessageContaining("no answer within 1500 ms")
             .hasMessageContaining("requestTimeout");
       } finally {
         release.countDown();

@@ -227,22 +227,42 @@ public final class HtmlReport {
     StringBuilder s = new StringBuilder();
     s.append(f("<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, h, W, h));
     s.append(f("<text x=\"220\" y=\"%d\">energy saved, %% of always-on</text>\n", TOP - 10));
+    // A policy that uses more than always-on saved a negative amount: the axis reaches below
+    // zero so its bar points left instead of reading 0 %.
+    double lowest = 0;
+    for (Row r : rows) {
+      if (!Double.isNaN(r.pctAlwaysOn())) {
+        lowest = Math.min(lowest, 100 - r.pctAlwaysOn());
+      }
+    }
+    double lo = lowest < 0 ? -niceMax(-lowest) : 0;
+    double scale = pw / (100 - lo);
+    double zero = 220 + -lo * scale;
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      double saved = Double.isNaN(r.pctAlwaysOn()) ? 0 : Math.max(0, 100 - r.pctAlwaysOn());
+      double saved = Double.isNaN(r.pctAlwaysOn()) ? 0 : 100 - r.pctAlwaysOn();
       int y = TOP + i * (barH + 6);
       s.append(
           f(
               "<text x=\"214\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
               y + barH - 7, esc(r.name())));
+      double x = saved >= 0 ? zero : zero + saved * scale;
       s.append(
           f(
-              "<rect x=\"220\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
-              y, pw * saved / 100, barH, COLORS[i % COLORS.length]));
+              "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+              x, y, Math.abs(saved) * scale, barH, COLORS[i % COLORS.length]));
+      // Labels go right of the bar's far end, or right of zero for a negative bar (the names
+      // are left of the axis).
       s.append(
           f(
               "<text x=\"%.1f\" y=\"%d\">%.1f%%</text>\n",
-              226 + pw * saved / 100, y + barH - 7, saved));
+              zero + Math.max(0, saved) * scale + 6, y + barH - 7, saved));
+    }
+    if (lo < 0) {
+      s.append(
+          f(
+              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n",
+              zero, TOP - 4, zero, h - 6));
     }
     s.append("</svg>\n");
     return s.toString();

@@ -49,7 +49,7 @@ public record Row(
       rows.add(
           new Row(
               r.key(),
-              r.title(),
+              r.caveat().isPresent() ? r.title() + " (inactive)" : r.title(),
               r.kWh(),
               c.percentOfAlwaysOn(r.joules()),
               c.percentOfBound(r.joules()),

@@ -3,6 +3,7 @@ package io.ecokube.replay.sim;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one policy did on a trace.
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param cyclesPerNode power-ons of each node
  * @param series power, nodes on and backlog over time
  * @param wallTime how long the replay took (not part of any comparison)
+ * @param caveat why the result is not what its title suggests (pre-wake that never acted)
  */
 public record PolicyResult(
     String key,
@@ -34,13 +36,15 @@ public record PolicyResult(
     int delayedByBoot,
     int[] cyclesPerNode,
     Series series,
-    Duration wallTime) {
+    Duration wallTime,
+    Optional<String> caveat) {
   /** Validates and copies. */
   public PolicyResult {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(series, "series");
     Objects.requireNonNull(wallTime, "wallTime");
+    Objects.requireNonNull(caveat, "caveat");
     waitsSeconds = waitsSeconds.clone();
     Arrays.sort(waitsSeconds);
     cyclesPerNode = cyclesPerNode.clone();

@@ -2,6 +2,7 @@ package io.ecokube.replay.sim;
 
 import io.ecokube.api.forecast.Forecaster;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Durations;
 import io.ecokube.core.prewake.PreWake;
 import io.ecokube.core.prewake.PreWakeSettings;
 import io.ecokube.predict.baseline.SeasonalNaiveForecaster;
@@ -119,7 +120,11 @@ public final class Replay {
     List<String> notes = new ArrayList<>();
     if (!trace.problems().isEmpty()) {
       notes.add(
-          trace.problems().size() + " trace line(s) skipped, first: " + trace.problems().get(0));
+          trace.problems().size()
+              + " trace line(s) skipped ("
+              + trace.problemCounts()
+              + "), first: "
+              + trace.problems().get(0));
     }
     if (!plan.excluded().isEmpty()) {
       notes.add(
@@ -129,7 +134,11 @@ public final class Replay {
     }
     long later = trace.jobs().stream().filter(j -> j.submit().compareTo(horizon) >= 0).count();
     if (later > 0) {
-      notes.add(later + " job(s) submitted after the horizon of " + horizon + " not replayed");
+      notes.add(
+          later
+              + " job(s) submitted after the horizon of "
+              + Durations.format(horizon)
+              + " not replayed");
     }
     Duration step = seriesStep(horizon);
     Optional<ClairvoyantBound.Result> bound = Optional.empty();
@@ -195,6 +204,9 @@ public final class Replay {
       throw new IllegalStateException("replay failed: " + cause, cause);
     } finally {
       pool.shutdownNow();
+    }
+    for (PolicyResult r : results) {
+      r.caveat().ifPresent(notes::add);
     }
     double alwaysOn =
         results.stream()

@@ -9,6 +9,7 @@ import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.Resources;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Durations;
 import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.core.driver.DriverRegistry;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,6 +90,7 @@ public final class ReplayRun {
   private final boolean capped;
 
   private boolean acted;
+  private boolean preWakeActed;
 
   private final Map<String, Integer> podByName = new HashMap<>();
   private final int[] attempt;
@@ -402,6 +405,7 @@ public final class ReplayRun {
     }
     int coresNow = (int) Math.ceil((busyCpu + pendingCpu) / 1000.0);
     List<WorkloadDemand> expected = preWake.expected(FORECAST, ONE_CORE, coresNow);
+    preWakeActed |= !expected.isEmpty();
     return new Demand(now, List.of(), expected, Optional.empty());
   }
 
@@ -466,7 +470,29 @@ public final class ReplayRun {
         jobs.delayedByBoot(),
         nodes.cycles(),
         series.series(),
-        wall);
+        wall,
+        preWakeCaveat());
+  }
+
+  /** Says so when pre-wake never asked for a node: the result is then the default's. */
+  private Optional<String> preWakeCaveat() {
+    if (preWake == null || preWakeActed) {
+      return Optional.empty();
+    }
+    if (preWake.fits() == 0) {
+      return Optional.of(
+          String.format(
+              Locale.ROOT,
+              "pre-wake inactive: it needs %s of history before its first forecast and the"
+                  + " replay covers %.1f h, so %s behaves as eco-kube default",
+              Durations.format(preWake.settings().minHistory()),
+              endMs / 3.6e6,
+              policy.key()));
+    }
+    return Optional.of(
+        "pre-wake inactive: its forecasts never asked for more than the present demand, so "
+            + policy.key()
+            + " behaves as eco-kube default");
   }
 
   /** Follows job pods as the in-memory scheduler starts them and nodes going down stop them. */
