@@ -70,7 +70,10 @@ public final class ConfigLoader {
    * io.ecokube.api.secret.SecretResolver} such as {@code k8s:}).
    */
   public static ConfigLoader using(DriverRegistry drivers, Set<String> secretSchemes) {
-    return new ConfigLoader(drivers, secretSchemes);
+    // "Also": file: and env: stay accepted (the controller's resolver falls back to them).
+    Set<String> all = new TreeSet<>(secretSchemes);
+    all.addAll(Set.of("file", "env"));
+    return new ConfigLoader(drivers, all);
   }
 
   /**

@@ -214,16 +214,16 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   /**
-   * Applies a valid reloaded config: the engine (when this replica leads) stops and starts again
-   * with it, resuming every node from its annotations as after a leadership change, so nothing in
-   * flight is lost. The ledger, its tariff and the meters keep running as they started.
+   * Applies a valid reloaded config, or one that custom resources changed: the engine (when this
+   * replica leads) stops and starts again with it, resuming every node from its annotations as
+   * after a leadership change, so nothing in flight is lost. The ledger and the meters keep
+   * running; the ledger prices energy from now on with the new tariff.
    */
   private synchronized void reconfigure(EcoKubeConfig next) {
     boolean running = engine != null;
     stopEngine();
     config = next;
     view.reconfigure(byName(next));
-    // A CostPolicy may change the tariff: energy from now on is priced with the new one.
     ledger.changeTariff(next.accounting());
     if (running) {
       startEngine(options.dryRun());

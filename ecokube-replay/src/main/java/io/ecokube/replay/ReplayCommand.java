@@ -191,6 +191,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 skipped.jobs(),
                 skipped.problems());
     Duration h = horizon.orElseGet(() -> Replay.defaultHorizon(replayed));
+    if (replayed.jobs().stream().noneMatch(j -> j.submit().compareTo(h) < 0)) {
+      err.println("replay: " + emptyWindow(t));
+      return 1;
+    }
     Replay replay =
         new Replay(
             c,
@@ -235,13 +239,47 @@ public final class ReplayCommand implements Callable<Integer> {
     Trace t = new TraceReader(TraceReader.Options.defaults()).read(Path.of(trace), fmt);
     List<TraceProblem> problems = t.problems();
     if (!problems.isEmpty()) {
-      err.println("replay: " + problems.size() + " line(s) of " + trace + " skipped:");
+      err.println(
+          "replay: "
+              + problems.size()
+              + " line(s) of "
+              + trace
+              + " skipped ("
+              + t.problemCounts()
+              + "):");
       problems.stream().limit(10).forEach(p -> err.println("  " + p));
       if (problems.size() > 10) {
         err.println("  ... and " + (problems.size() - 10) + " more");
       }
     }
     return t;
+  }
+
+  /** Why the window selects nothing, with where the trace's jobs are, so it can be moved. */
+  private String emptyWindow(Trace t) {
+    StringBuilder b = new StringBuilder("the window");
+    if (!skip.isZero()) {
+      b.append(" --skip ").append(given("--skip"));
+    }
+    if (duration != null) {
+      b.append(" --duration ").append(given("--duration"));
+    }
+    b.append(" selects no job of ").append(trace);
+    if (t.jobs().isEmpty()) {
+      return b.append(": it has none").toString();
+    }
+    Duration first = t.jobs().get(0).submit();
+    Duration last = t.jobs().get(t.jobs().size() - 1).submit();
+    return b.append(
+            String.format(
+                Locale.ROOT,
+                "; its jobs were submitted from %s (%d s) to %s (%d s) after its start:"
+                    + " choose --skip below the last",
+                TextTable.duration(first.toMillis() / 1000.0),
+                first.toSeconds(),
+                TextTable.duration(last.toMillis() / 1000.0),
+                last.toSeconds()))
+        .toString();
   }
 
   /** An option's value as typed, so the report echoes it in the units given (168h stays 168h). */

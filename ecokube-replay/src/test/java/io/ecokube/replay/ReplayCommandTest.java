@@ -168,6 +168,8 @@ class ReplayCommandTest {
             + "60,abc,1\n"
             + "120,300,9\n"
             + "180,300\n"
+            + "240,0,1\n"
+            + "300,xyz,1\n"
             + "3600,600,1\n");
     Run r =
         run(
@@ -175,11 +177,34 @@ class ReplayCommandTest {
             "--trace", trace.toString(),
             "--policies", "reactive,clairvoyant");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).contains("2 line(s)").contains("line 3:").contains("line 5:");
+    assertThat(r.err()).contains("4 line(s)").contains("line 3:").contains("line 5:");
     assertThat(r.err()).contains("runtime_s 'abc' is not a number");
+    // Counted by what was wrong, most frequent first.
+    assertThat(r.err())
+        .contains("(2 not a number, 1 wrong number of fields, 1 non-positive run time)");
     // The 9-core job becomes three pods on 4-core nodes: 3 jobs, 5 pods.
     assertThat(r.out()).contains("replayed 3 jobs (5 pods)");
-    assertThat(r.out()).contains("note: 2 trace line(s) skipped");
+    assertThat(r.out())
+        .contains(
+            "note: 4 trace line(s) skipped (2 not a number, 1 wrong number of fields, 1"
+                + " non-positive run time), first: line 3");
+
+    // A window past the last job selects nothing: an error saying where the jobs are.
+    Run empty =
+        run(
+            "--cluster",
+            cluster().toString(),
+            "--trace",
+            trace.toString(),
+            "--skip",
+            "120m",
+            "--policies",
+            "reactive");
+    assertThat(empty.code()).isEqualTo(1);
+    assertThat(empty.out()).doesNotContain("reactive");
+    assertThat(empty.err())
+        .contains("the window --skip 120m selects no job of " + trace)
+        .contains("submitted from 0s (0 s) to 1h00m (3600 s) after its start");
   }
 
   @Test

@@ -83,11 +83,26 @@ public final class FakeCluster implements AutoCloseable {
 
   /** A Ready node with this allocatable CPU and 8Gi of memory. */
   public void readyNode(String name, String cpu) throws Exception {
+    node(name, cpu, true);
+  }
+
+  /** A node with this allocatable CPU and 8Gi of memory, Ready or not. */
+  public void node(String name, String cpu, boolean ready) throws Exception {
+    node(name, cpu, ready, java.util.Map.of());
+  }
+
+  /** A node with annotations (a power state an earlier controller left). */
+  public void node(
+      String name, String cpu, boolean ready, java.util.Map<String, String> annotations)
+      throws Exception {
     core.createNode(
             new io.kubernetes.client.openapi.models.V1Node()
                 .apiVersion("v1")
                 .kind("Node")
-                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name(name))
+                .metadata(
+                    new io.kubernetes.client.openapi.models.V1ObjectMeta()
+                        .name(name)
+                        .annotations(annotations))
                 .status(
                     new io.kubernetes.client.openapi.models.V1NodeStatus()
                         .allocatable(
@@ -99,7 +114,7 @@ public final class FakeCluster implements AutoCloseable {
                             List.of(
                                 new io.kubernetes.client.openapi.models.V1NodeCondition()
                                     .type("Ready")
-                                    .status("True")))))
+                                    .status(ready ? "True" : "False")))))
         .execute();
   }
 

@@ -3,7 +3,6 @@ package io.ecokube.kubernetes.task;
 import io.ecokube.api.demand.ScaleEvent;
 import io.ecokube.api.demand.ScaleEventHandler;
 import io.ecokube.api.time.Clock;
-import io.ecokube.kubernetes.EcoKubeKeys;
 import io.ecokube.kubernetes.rbac.KubernetesAccess;
 import io.ecokube.kubernetes.rbac.KubernetesAccess.Scope;
 import io.kubernetes.client.informer.ResourceEventHandler;
@@ -12,23 +11,10 @@ import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1EnvVar;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodTemplate;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,16 +50,13 @@ import org.slf4j.LoggerFactory;
  * then the {@link TaskOutcome} goes to the listener, the record is marked finished and the task's
  * pods are deleted. Pending workers are demand like any other pod and wake nodes.
  *
- * <p>All API calls except the record's create run on one named thread ({@code ecokube-tasks}).
+ * <p>All API calls except the record's create run on one named thread ({@code ecokube-tasks}). This
+ * class accepts events and watches the pods; {@link TaskWorkers} runs the tasks, {@link
+ * TaskAdoption} takes over and cleans up, {@link TaskPods} and {@link TaskRecords} make the calls.
  */
 @KubernetesAccess(
     resources = "pods",
-    verbs = {"create", "get", "delete", "list", "watch"},
-    scope = Scope.NAMESPACE,
-    feature = "task-pods")
-@KubernetesAccess(
-    resources = "podtemplates",
-    verbs = "get",
+    verbs = {"list", "watch"},
     scope = Scope.NAMESPACE,
     feature = "task-pods")
 public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
@@ -85,20 +68,14 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
   /** Pod label: the worker's attempt, from 1. */
   public static final String ATTEMPT = "ecokube.io/task-attempt";
 
-  private static final Duration RETRY_FINISH = Duration.ofSeconds(5);
-
-  private final CoreV1Api core;
   private final TaskPodSettings settings;
   private final Clock clock;
-  private final Consumer<TaskOutcome> listener;
   private final TaskRecords records;
   private final ScheduledExecutorService worker;
   private final SharedInformerFactory factory;
-  // Confined to the worker thread.
-  private final Map<String, Task> tasks = new LinkedHashMap<>();
-  private final Deque<Slot> waiting = new ArrayDeque<>();
-  private final Map<String, Slot> running = new HashMap<>();
-  private boolean fillScheduled;
+  // Both confined to the worker thread.
+  private final TaskWorkers workers;
+  private final TaskAdoption adoption;
 
   /**
    * Creates a runner; call {@link #start()}.
@@ -112,10 +89,10 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
    */
   public TaskPodRunner(
       ApiClient client, TaskPodSettings settings, Clock clock, Consumer<TaskOutcome> listener) {
-    this.core = new CoreV1Api(Objects.requireNonNull(client, "client"));
+    CoreV1Api core = new CoreV1Api(Objects.requireNonNull(client, "client"));
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.listener = Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(listener, "listener");
     this.records = new TaskRecords(core, settings.namespace());
     this.worker =
         Executors.newSingleThreadScheduledExecutor(
@@ -124,14 +101,17 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    TaskPods pods = new TaskPods(core, settings);
+    this.workers = new TaskWorkers(pods, records, settings, clock, listener, worker);
+    this.adoption = new TaskAdoption(pods, records, workers, settings, clock, worker);
     this.factory = new SharedInformerFactory(client);
-    SharedIndexInformer<V1Pod> pods =
+    SharedIndexInformer<V1Pod> informer =
         factory.sharedIndexInformerFor(
             new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client),
             V1Pod.class,
             0,
             settings.namespace());
-    pods.addEventHandler(
+    informer.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(V1Pod obj) {
@@ -155,11 +135,11 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
    * runner's thread, so watch events are handled against the adopted tasks.
    */
   public void start() {
-    worker.execute(this::adopt);
+    worker.execute(adoption::adopt);
     factory.startAllRegisteredInformers();
     long sweep =
         Math.min(settings.finishedRetention().toMillis(), Duration.ofMinutes(1).toMillis());
-    worker.scheduleWithFixedDelay(this::expire, sweep, sweep, TimeUnit.MILLISECONDS);
+    worker.scheduleWithFixedDelay(adoption::expire, sweep, sweep, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -208,425 +188,28 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
             event.podCount(),
             event.attributes(),
             Optional.empty());
-    worker.execute(() -> begin(stored, Map.of()));
+    worker.execute(() -> workers.begin(stored, Map.of()));
     return Acceptance.ACCEPTED;
   }
 
-  /** Resumes every unfinished recorded task; removes orphaned pods and expired records. */
-  private void adopt() {
-    List<TaskRecords.Stored> stored;
-    List<V1Pod> pods;
-    try {
-      stored =
-          records.list(
-              (name, why) ->
-                  LOG.warn("task record {}/{} unreadable: {}", settings.namespace(), name, why));
-      pods =
-          core.listNamespacedPod(settings.namespace())
-              .labelSelector(EcoKubeKeys.MANAGED_BY + "=" + EcoKubeKeys.MANAGED_BY_VALUE)
-              .execute()
-              .getItems();
-    } catch (ApiException e) {
-      LOG.warn(
-          "listing tasks in {} failed ({}); retrying in {}",
-          settings.namespace(),
-          "HTTP " + e.getCode(),
-          RETRY_FINISH);
-      worker.schedule(this::adopt, RETRY_FINISH.toMillis(), TimeUnit.MILLISECONDS);
-      return;
-    }
-    Map<String, List<V1Pod>> byTask = new HashMap<>();
-    for (V1Pod p : pods) {
-      Map<String, String> labels = p.getMetadata().getLabels();
-      if (labels != null && labels.containsKey(EcoKubeKeys.TASK_ID)) {
-        byTask.computeIfAbsent(labels.get(EcoKubeKeys.TASK_ID), k -> new ArrayList<>()).add(p);
-      }
-    }
-    for (TaskRecords.Stored s : stored) {
-      List<V1Pod> own = byTask.remove(s.key());
-      if (s.finishedAt().isPresent()) {
-        // Finished, but the leader died before deleting its pods.
-        if (own != null) {
-          own.forEach(p -> delete(p.getMetadata().getName()));
-        }
-        expire(s);
-      } else if (!tasks.containsKey(s.key())) {
-        begin(s, index(own));
-      }
-    }
-    byTask.forEach(
-        (key, own) ->
-            own.forEach(
-                p -> {
-                  LOG.info(
-                      "deleting worker pod {} of a task without a record",
-                      p.getMetadata().getName());
-                  delete(p.getMetadata().getName());
-                }));
-  }
-
-  /** Pods by worker index, latest attempt last. */
-  private static Map<Integer, List<V1Pod>> index(List<V1Pod> pods) {
-    Map<Integer, List<V1Pod>> out = new HashMap<>();
-    if (pods == null) {
-      return out;
-    }
-    for (V1Pod p : pods) {
-      Integer i = label(p, INDEX);
-      if (i != null && label(p, ATTEMPT) != null) {
-        out.computeIfAbsent(i, k -> new ArrayList<>()).add(p);
-      }
-    }
-    out.values()
-        .forEach(l -> l.sort((a, b) -> Integer.compare(label(a, ATTEMPT), label(b, ATTEMPT))));
-    return out;
-  }
-
-  private static Integer label(V1Pod p, String name) {
-    try {
-      return Integer.valueOf(p.getMetadata().getLabels().get(name));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Starts (or resumes, given the pods found) a task: reads its template, then every worker is
-   * waiting, running, or done according to its latest pod.
-   */
-  private void begin(TaskRecords.Stored s, Map<Integer, List<V1Pod>> found) {
-    V1PodTemplateSpec template;
-    try {
-      template = template(s.workload());
-    } catch (IllegalStateException e) {
-      LOG.warn("task {}: {}", s.taskId(), e.getMessage());
-      Task t = new Task(s, null);
-      for (Slot slot : t.slots) {
-        slot.state = State.FAILED;
-      }
-      tasks.put(s.key(), t);
-      finish(t);
-      return;
-    }
-    Task t = new Task(s, template);
-    tasks.put(s.key(), t);
-    int adopted = 0;
-    for (Slot slot : t.slots) {
-      List<V1Pod> own = found.getOrDefault(slot.index, List.of());
-      if (own.isEmpty()) {
-        waiting.add(slot);
-        continue;
-      }
-      adopted++;
-      V1Pod latest = own.get(own.size() - 1);
-      // Earlier attempts' pods: a leader died after starting the next attempt.
-      own.subList(0, own.size() - 1).forEach(p -> delete(p.getMetadata().getName()));
-      slot.attempt = label(latest, ATTEMPT);
-      slot.pod = latest.getMetadata().getName();
-      slot.state = State.RUNNING;
-      running.put(slot.pod, slot);
-      ended(slot, phase(latest));
-    }
-    if (adopted > 0) {
-      LOG.info(
-          "task {}: adopted {} of {} workers from an earlier leader",
-          s.taskId(),
-          adopted,
-          s.podCount());
-    }
-    fill();
-    done(t);
-  }
-
-  private V1PodTemplateSpec template(String workload) {
-    TaskTemplate tt = settings.templates().get(workload);
-    if (tt == null) {
-      throw new IllegalStateException(
-          "workload '" + workload + "' has no task template any more; the task fails");
-    }
-    if (tt.inline().isPresent()) {
-      return tt.inline().get();
-    }
-    String name = tt.podTemplateName().orElseThrow();
-    try {
-      V1PodTemplate pt = core.readNamespacedPodTemplate(name, settings.namespace()).execute();
-      if (pt.getTemplate() == null || pt.getTemplate().getSpec() == null) {
-        throw new IllegalStateException(
-            "PodTemplate " + settings.namespace() + "/" + name + " has no template.spec");
-      }
-      return pt.getTemplate();
-    } catch (ApiException e) {
-      throw new IllegalStateException(
-          "PodTemplate " + settings.namespace() + "/" + name + " unreadable: HTTP " + e.getCode(),
-          e);
-    }
-  }
-
-  /**
-   * Creates waiting workers while fewer than {@code concurrency} are unfinished. A create the API
-   * server could not handle (unreachable, 429, 5xx) is tried again later and spends no attempt; one
-   * it refused (an invalid pod) counts as a failed attempt.
-   */
-  private void fill() {
-    while (running.size() < settings.concurrency() && !waiting.isEmpty()) {
-      Slot s = waiting.poll();
-      s.attempt++;
-      String name = TaskNames.pod(s.task.stored.key(), s.index, s.attempt);
-      boolean existed = false;
-      try {
-        core.createNamespacedPod(settings.namespace(), pod(s, name)).execute();
-      } catch (ApiException e) {
-        int code = e.getCode();
-        if (code == 0 || code == 429 || code >= 500) {
-          s.attempt--;
-          waiting.addFirst(s);
-          LOG.warn(
-              "task {}: creating worker {} failed (HTTP {}); trying again in {}",
-              s.task.id(),
-              name,
-              code,
-              RETRY_FINISH);
-          if (!fillScheduled) {
-            fillScheduled = true;
-            worker.schedule(
-                () -> {
-                  fillScheduled = false;
-                  fill();
-                },
-                RETRY_FINISH.toMillis(),
-                TimeUnit.MILLISECONDS);
-          }
-          return;
-        }
-        if (code != 409) {
-          LOG.warn("task {}: creating worker {} refused: HTTP {}", s.task.id(), name, code);
-          s.pod = null;
-          s.state = State.RUNNING;
-          ended(s, "Failed");
-          done(s.task);
-          continue;
-        }
-        // Made before a crash that lost its bookkeeping: it is this worker's pod.
-        existed = true;
-      }
-      if (s.stale != null) {
-        delete(s.stale);
-        s.stale = null;
-      }
-      s.pod = name;
-      s.state = State.RUNNING;
-      running.put(name, s);
-      if (existed) {
-        // It may have ended already, and its watch event been passed over.
-        ended(s, readPhase(name));
-        done(s.task);
-      }
-    }
-  }
-
-  private String readPhase(String name) {
-    try {
-      return phase(core.readNamespacedPod(name, settings.namespace()).execute());
-    } catch (ApiException e) {
-      return null;
-    }
-  }
-
-  private V1Pod pod(Slot s, String name) {
-    V1PodTemplateSpec template = s.task.template;
-    V1ObjectMeta tm = template.getMetadata();
-    Map<String, String> labels = new HashMap<>();
-    if (tm != null && tm.getLabels() != null) {
-      labels.putAll(tm.getLabels());
-    }
-    labels.put(EcoKubeKeys.MANAGED_BY, EcoKubeKeys.MANAGED_BY_VALUE);
-    labels.put(EcoKubeKeys.TASK_ID, s.task.stored.key());
-    labels.put(INDEX, Integer.toString(s.index));
-    labels.put(ATTEMPT, Integer.toString(s.attempt));
-    Map<String, String> annotations = new HashMap<>();
-    if (tm != null && tm.getAnnotations() != null) {
-      annotations.putAll(tm.getAnnotations());
-    }
-    annotations.put("ecokube.io/task", s.task.id());
-    // A copy through JSON: the template is shared by every worker and must not change.
-    V1PodSpec spec =
-        io.kubernetes.client.openapi.JSON.deserialize(
-            io.kubernetes.client.openapi.JSON.serialize(template.getSpec()), V1PodSpec.class);
-    spec.restartPolicy("Never");
-    settings.timeToLive().ifPresent(ttl -> spec.activeDeadlineSeconds(ttl.getSeconds()));
-    for (V1Container c : spec.getContainers()) {
-      c.addEnvItem(new V1EnvVar().name("ECOKUBE_TASK_ID").value(s.task.id()));
-      c.addEnvItem(new V1EnvVar().name("ECOKUBE_TASK_INDEX").value(Integer.toString(s.index)));
-    }
-    return new V1Pod()
-        .apiVersion("v1")
-        .kind("Pod")
-        .metadata(
-            new V1ObjectMeta()
-                .name(name)
-                .namespace(settings.namespace())
-                .labels(labels)
-                .annotations(annotations))
-        .spec(spec);
-  }
-
-  private static String phase(V1Pod p) {
-    return p.getStatus() == null ? null : p.getStatus().getPhase();
-  }
-
   private void observed(V1Pod p) {
-    String phase = phase(p);
+    String phase = TaskPods.phase(p);
     if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
       return;
     }
     String name = p.getMetadata().getName();
-    worker.execute(
-        () -> {
-          Slot s = running.get(name);
-          if (s != null) {
-            ended(s, phase);
-            fill();
-            done(s.task);
-          }
-        });
+    worker.execute(() -> workers.podEnded(name, phase));
   }
 
-  /** A running worker's pod deleted by someone else: that attempt failed. */
   private void deleted(V1Pod p) {
     String name = p.getMetadata().getName();
-    worker.execute(
-        () -> {
-          Slot s = running.get(name);
-          if (s != null && !s.task.finishing) {
-            LOG.warn("task {}: worker pod {} was deleted while running", s.task.id(), name);
-            ended(s, "Failed");
-            fill();
-            done(s.task);
-          }
-        });
-  }
-
-  /** Books a worker's end (phase Succeeded or Failed; anything else: still running). */
-  private void ended(Slot s, String phase) {
-    if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-      return;
-    }
-    if (s.pod != null) {
-      running.remove(s.pod);
-    }
-    Task t = s.task;
-    if ("Succeeded".equals(phase)) {
-      s.state = State.SUCCEEDED;
-    } else if (s.attempt < settings.attempts()) {
-      t.retries++;
-      s.state = State.WAITING;
-      // Kept until the next attempt exists: whoever resumes the task sees how many failed.
-      s.stale = s.pod;
-      s.pod = null;
-      waiting.addFirst(s);
-    } else {
-      s.state = State.FAILED;
-    }
-  }
-
-  /** Finishes a task whose every worker has ended. */
-  private void done(Task t) {
-    if (t.finishing) {
-      return;
-    }
-    for (Slot s : t.slots) {
-      if (s.state != State.SUCCEEDED && s.state != State.FAILED) {
-        return;
-      }
-    }
-    finish(t);
-  }
-
-  private void finish(Task t) {
-    t.finishing = true;
-    int ok = 0;
-    for (Slot s : t.slots) {
-      ok += s.state == State.SUCCEEDED ? 1 : 0;
-    }
-    TaskOutcome o = new TaskOutcome(t.id(), t.slots.size(), ok, t.slots.size() - ok, t.retries);
-    if (!t.reported) {
-      t.reported = true;
-      LOG.info("task {} finished: {}", t.id(), o);
-      try {
-        listener.accept(o);
-      } catch (RuntimeException e) {
-        LOG.warn("task outcome listener failed: {}", e.toString());
-      }
-    }
-    try {
-      records.finish(t.stored, o, clock.now());
-    } catch (ApiException e) {
-      LOG.warn(
-          "task {}: marking its record finished failed (HTTP {}); retrying in {}",
-          t.id(),
-          e.getCode(),
-          RETRY_FINISH);
-      worker.schedule(() -> finish(t), RETRY_FINISH.toMillis(), TimeUnit.MILLISECONDS);
-      return;
-    }
-    for (Slot s : t.slots) {
-      if (s.pod != null) {
-        delete(s.pod);
-      }
-      if (s.stale != null) {
-        delete(s.stale);
-      }
-    }
-    tasks.remove(t.stored.key());
-  }
-
-  /** Deletes finished records older than the retention. */
-  private void expire() {
-    try {
-      records
-          .list((name, why) -> {})
-          .forEach(
-              s -> {
-                if (s.finishedAt().isPresent()) {
-                  expire(s);
-                }
-              });
-    } catch (ApiException e) {
-      LOG.debug("listing task records failed: HTTP {}", e.getCode());
-    } catch (RuntimeException e) {
-      LOG.warn("expiring task records failed: {}", e.toString());
-    }
-  }
-
-  private void expire(TaskRecords.Stored s) {
-    Instant until = s.finishedAt().orElseThrow().plus(settings.finishedRetention());
-    if (!clock.now().isBefore(until)) {
-      try {
-        records.delete(s.key());
-      } catch (ApiException e) {
-        LOG.debug("deleting task record {} failed: HTTP {}", s.key(), e.getCode());
-      }
-    }
-  }
-
-  private void delete(String name) {
-    try {
-      core.deleteNamespacedPod(name, settings.namespace()).execute();
-    } catch (ApiException e) {
-      if (e.getCode() != 404) {
-        LOG.warn(
-            "deleting worker pod {}/{} failed: HTTP {}", settings.namespace(), name, e.getCode());
-      }
-    } catch (RuntimeException e) {
-      // The answer to a delete may be a Status rather than the Pod; the pod is gone either way.
-      LOG.debug("delete of {} answered with an unexpected body", name);
-    }
+    worker.execute(() -> workers.podDeleted(name));
   }
 
   /** Tasks running now, adopted ones included (for health, metrics and tests). */
   public int activeTasks() {
     CompletableFuture<Integer> f = new CompletableFuture<>();
-    worker.execute(() -> f.complete(tasks.size()));
+    worker.execute(() -> f.complete(workers.count()));
     try {
       return f.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -649,48 +232,6 @@ public final class TaskPodRunner implements ScaleEventHandler, AutoCloseable {
       worker.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private enum State {
-    WAITING,
-    RUNNING,
-    SUCCEEDED,
-    FAILED
-  }
-
-  private static final class Task {
-    final TaskRecords.Stored stored;
-    final V1PodTemplateSpec template;
-    final List<Slot> slots = new ArrayList<>();
-    int retries;
-    boolean finishing;
-    boolean reported;
-
-    Task(TaskRecords.Stored stored, V1PodTemplateSpec template) {
-      this.stored = stored;
-      this.template = template;
-      for (int i = 0; i < stored.podCount(); i++) {
-        slots.add(new Slot(this, i));
-      }
-    }
-
-    String id() {
-      return stored.taskId();
-    }
-  }
-
-  private static final class Slot {
-    final Task task;
-    final int index;
-    int attempt;
-    State state = State.WAITING;
-    String pod;
-    String stale;
-
-    Slot(Task task, int index) {
-      this.task = task;
-      this.index = index;
     }
   }
 }

@@ -120,7 +120,11 @@ public final class Replay {
     List<String> notes = new ArrayList<>();
     if (!trace.problems().isEmpty()) {
       notes.add(
-          trace.problems().size() + " trace line(s) skipped, first: " + trace.problems().get(0));
+          trace.problems().size()
+              + " trace line(s) skipped ("
+              + trace.problemCounts()
+              + "), first: "
+              + trace.problems().get(0));
     }
     if (!plan.excluded().isEmpty()) {
       notes.add(

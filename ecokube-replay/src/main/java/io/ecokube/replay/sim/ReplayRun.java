@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -481,10 +482,11 @@ public final class ReplayRun {
     if (preWake.fits() == 0) {
       return Optional.of(
           String.format(
+              Locale.ROOT,
               "pre-wake inactive: it needs %s of history before its first forecast and the"
-                  + " replay covers %s, so %s behaves as eco-kube default",
+                  + " replay covers %.1f h, so %s behaves as eco-kube default",
               Durations.format(preWake.settings().minHistory()),
-              Durations.format(Duration.ofMillis(endMs)),
+              endMs / 3.6e6,
               policy.key()));
     }
     return Optional.of(

@@ -2,8 +2,11 @@ package io.ecokube.replay.trace;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A workload trace: jobs in submit order, and the lines that could not be read.
@@ -33,6 +36,21 @@ public record Trace(String source, List<TraceJob> jobs, List<TraceProblem> probl
       }
     }
     return end;
+  }
+
+  /**
+   * The skipped lines counted by kind, most frequent first: {@code "170 non-positive run time, 3
+   * unknown processor count"}; empty when none.
+   */
+  public String problemCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (TraceProblem p : problems) {
+      counts.merge(p.kind(), 1L, Long::sum);
+    }
+    return counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> e.getValue() + " " + e.getKey())
+        .collect(Collectors.joining(", "));
   }
 
   /** The same jobs, keeping only those submitted before {@code limit}. */

@@ -6,9 +6,10 @@ package io.ecokube.replay.trace;
  *
  * @param line the 1-based line number
  * @param text the line as it was (trimmed, cut to 120 characters)
- * @param reason what was wrong
+ * @param reason what was wrong, with the values
+ * @param kind what was wrong, without the values (lines are counted by it)
  */
-public record TraceProblem(int line, String text, String reason) {
+public record TraceProblem(int line, String text, String reason, String kind) {
   @Override
   public String toString() {
     return "line " + line + ": " + reason + " [" + text + "]";

@@ -135,7 +135,7 @@ public final class TraceReader {
           case AZURE_LLM -> jobs.add(azure(line, lineNo, azureStart));
         }
       } catch (BadLine e) {
-        problems.add(new TraceProblem(lineNo, cut(line), e.getMessage()));
+        problems.add(new TraceProblem(lineNo, cut(line), e.getMessage(), e.kind));
       }
     }
     return new Trace(source + " (" + format + ")", jobs, problems);
@@ -150,10 +150,10 @@ public final class TraceReader {
     double t = number(f[0], "t_seconds");
     long n = whole(f[1], "count");
     if (t < 0) {
-      throw new BadLine("t_seconds " + f[0] + " is negative");
+      throw new BadLine("negative time", "t_seconds " + f[0] + " is negative");
     }
     if (n < 0) {
-      throw new BadLine("count " + f[1] + " is negative");
+      throw new BadLine("negative count", "count " + f[1] + " is negative");
     }
     for (long k = 0; k < n; k++) {
       out.add(
@@ -179,7 +179,7 @@ public final class TraceReader {
   private static TraceJob swf(String line, int lineNo) throws BadLine {
     String[] f = line.split("\\s+");
     if (f.length < 18) {
-      throw new BadLine("SWF needs 18 fields, found " + f.length);
+      throw new BadLine("wrong number of fields", "SWF needs 18 fields, found " + f.length);
     }
     double submit = number(f[1], "submit time (field 2)");
     double runtime = number(f[3], "run time (field 4)");
@@ -188,10 +188,11 @@ public final class TraceReader {
       procs = whole(f[7], "requested processors (field 8)");
     }
     if (runtime == -1) {
-      throw new BadLine("run time unknown (-1)");
+      throw new BadLine("unknown run time", "run time unknown (-1)");
     }
     if (procs == -1) {
-      throw new BadLine("processor count unknown (-1 in fields 5 and 8)");
+      throw new BadLine(
+          "unknown processor count", "processor count unknown (-1 in fields 5 and 8)");
     }
     long memKbPerProc = whole(f[9], "requested memory (field 10)");
     OptionalLong mem =
@@ -207,7 +208,8 @@ public final class TraceReader {
     try {
       t = LocalDateTime.parse(f[0], AZURE_TIME);
     } catch (DateTimeParseException e) {
-      throw new BadLine("TIMESTAMP '" + f[0] + "' is not yyyy-MM-dd HH:mm:ss.fffffff");
+      throw new BadLine(
+          "unreadable timestamp", "TIMESTAMP '" + f[0] + "' is not yyyy-MM-dd HH:mm:ss.fffffff");
     }
     if (start[0] == null) {
       start[0] = t;
@@ -215,11 +217,13 @@ public final class TraceReader {
     long ctx = whole(f[1], "ContextTokens");
     long gen = whole(f[2], "GeneratedTokens");
     if (ctx < 0 || gen < 0) {
-      throw new BadLine("token counts must not be negative");
+      throw new BadLine("negative token count", "token counts must not be negative");
     }
     Duration submit = Duration.between(start[0], t);
     if (submit.isNegative()) {
-      throw new BadLine("TIMESTAMP goes back in time before the first request");
+      throw new BadLine(
+          "timestamp before the first request",
+          "TIMESTAMP goes back in time before the first request");
     }
     double runtime = ctx / options.prefillTokensPerSecond() + gen / options.decodeTokensPerSecond();
     return checked(
@@ -233,16 +237,17 @@ public final class TraceReader {
   private static TraceJob checked(
       String id, double submit, double runtime, long cores, OptionalLong mem) throws BadLine {
     if (submit < 0) {
-      throw new BadLine("submit time " + submit + " is negative");
+      throw new BadLine("negative submit time", "submit time " + submit + " is negative");
     }
     if (!(runtime > 0)) {
-      throw new BadLine("runtime " + runtime + " is not positive");
+      throw new BadLine("non-positive run time", "runtime " + runtime + " is not positive");
     }
     if (cores < 1 || cores > Integer.MAX_VALUE) {
-      throw new BadLine("cores " + cores + " is not a positive count");
+      throw new BadLine(
+          "non-positive processor count", "cores " + cores + " is not a positive count");
     }
     if (mem.isPresent() && mem.getAsLong() < 0) {
-      throw new BadLine("memory " + mem.getAsLong() + " is negative");
+      throw new BadLine("negative memory", "memory " + mem.getAsLong() + " is negative");
     }
     return new TraceJob(id, seconds(submit), seconds(runtime), (int) cores, mem);
   }
@@ -255,7 +260,8 @@ public final class TraceReader {
       throws BadLine {
     String[] f = line.split(sep, -1);
     if (f.length < min || f.length > max) {
-      throw new BadLine("expected " + expected + " but found " + f.length + " fields");
+      throw new BadLine(
+          "wrong number of fields", "expected " + expected + " but found " + f.length + " fields");
     }
     for (int i = 0; i < f.length; i++) {
       f[i] = f[i].trim();
@@ -267,11 +273,11 @@ public final class TraceReader {
     try {
       double v = Double.parseDouble(s);
       if (!Double.isFinite(v)) {
-        throw new BadLine(what + " '" + s + "' is not a finite number");
+        throw new BadLine("not a number", what + " '" + s + "' is not a finite number");
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new BadLine(what + " '" + s + "' is not a number");
+      throw new BadLine("not a number", what + " '" + s + "' is not a number");
     }
   }
 
@@ -287,7 +293,7 @@ public final class TraceReader {
       } catch (NumberFormatException ignored) {
         // fall through to the error below, which names the field
       }
-      throw new BadLine(what + " '" + s + "' is not a whole number");
+      throw new BadLine("not a whole number", what + " '" + s + "' is not a whole number");
     }
   }
 
@@ -299,8 +305,11 @@ public final class TraceReader {
   private static final class BadLine extends Exception {
     private static final long serialVersionUID = 1L;
 
-    BadLine(String reason) {
+    final String kind;
+
+    BadLine(String kind, String reason) {
       super(reason);
+      this.kind = kind;
     }
   }
 }
