@@ -1,5 +1,6 @@
 package io.ecokube.replay;
 
+import io.ecokube.api.time.Clock;
 import io.ecokube.core.prewake.PreWakeSettings;
 import io.ecokube.replay.cluster.ReplayCluster;
 import io.ecokube.replay.cluster.ReplayClusterLoader;
@@ -16,7 +17,6 @@ import io.ecokube.replay.trace.TraceJob;
 import io.ecokube.replay.trace.TraceProblem;
 import io.ecokube.replay.trace.TraceReader;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
     })
 public final class ReplayCommand implements Callable<Integer> {
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+  private static final Duration PROGRESS_LINE_EVERY = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
 
@@ -201,8 +202,12 @@ public final class ReplayCommand implements Callable<Integer> {
             Replay.dailyForecaster(),
             lead -> Replay.preWakeSettings(lead, est, level),
             Runtime.getRuntime().availableProcessors());
-    PrintStream console = System.console() != null && !noProgress ? System.err : null;
-    ProgressBar bar = console == null ? null : new ProgressBar(console);
+    // On a terminal the bar redraws in place; otherwise (logs, CI) a line every few seconds.
+    ProgressBar bar =
+        noProgress
+            ? null
+            : new ProgressBar(
+                System.err, System.console() != null, Clock.system(), PROGRESS_LINE_EVERY);
     long t0 = System.nanoTime();
     Comparison result = replay.run(replayed, keys, h, bar == null ? (p, f) -> {} : bar);
     if (bar != null) {
