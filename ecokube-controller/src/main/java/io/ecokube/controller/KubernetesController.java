@@ -353,6 +353,7 @@ public final class KubernetesController implements AutoCloseable {
       return;
     }
     AtomicReference<EcoKubeEngine> built = new AtomicReference<>();
+    NodeStateGauges gauges = new NodeStateGauges(metrics, () -> records(built.get()));
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
@@ -379,8 +380,11 @@ public final class KubernetesController implements AutoCloseable {
             .listener(ledger)
             .listener(metrics)
             .listener(heldBack)
-            .listener(new NodeStateGauges(metrics, () -> records(built.get())))
-            .decisionTimer(metrics::recordDecision);
+            .decisionTimer(
+                took -> {
+                  metrics.recordDecision(took);
+                  gauges.sync();
+                });
     if (dryRun) {
       actuator = new DryRunActuator();
       store = NodeStateStore.inMemory();
