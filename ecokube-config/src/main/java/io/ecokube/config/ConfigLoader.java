@@ -47,7 +47,8 @@ public final class ConfigLoader {
           "meters",
           "forecast",
           "calibration",
-          "api");
+          "api",
+          "safety");
 
   private final DriverRegistry drivers;
   private final Set<String> secretSchemes;
@@ -148,6 +149,7 @@ public final class ConfigLoader {
     Optional<CalibrationSettings> calibration =
         new CalibrationSection(problems)
             .calibration(root.get("calibration"), meters.isPresent() || root.hasNonNull("meters"));
+    Safety safety = new SafetySection(problems).safety(root.get("safety"));
     // The admission checks count nodes; with a node dropped for its own errors they would add
     // misleading ones (a pool "too small" only because its node was invalid).
     if (built != null && problems.count() == 0) {
@@ -166,7 +168,8 @@ public final class ConfigLoader {
         forecast,
         scaleEvents,
         calibration,
-        api);
+        api,
+        safety);
   }
 
   /** Whether every listed node loaded: a node dropped for its own errors is no unknown name. */

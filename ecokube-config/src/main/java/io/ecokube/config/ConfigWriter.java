@@ -73,6 +73,9 @@ public final class ConfigWriter {
               + "; config holds flat or hourly tariffs");
     }
     acc.put("currency", t.currency());
+    if (!config.safety().equals(Safety.DEFAULT)) {
+      root.set("safety", safety(config.safety()));
+    }
     if (config.api().token().isPresent() || config.api().anonymous()) {
       ObjectNode api = root.putObject("api");
       config.api().token().ifPresent(r -> api.put("token", r.toString()));
@@ -95,6 +98,19 @@ public final class ConfigWriter {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static ObjectNode safety(Safety s) {
+    ObjectNode o = F.objectNode();
+    o.put("maintenanceAfter", s.maintenanceAfter());
+    ObjectNode health = o.putObject("clusterHealth");
+    health.put("maxUnreadyPercent", s.maxUnreadyPercent());
+    health.put("okUnreadyCount", s.okUnreadyCount());
+    ObjectNode hints = o.putObject("nodeHints");
+    hints.put("mac", s.acceptMacHint());
+    ArrayNode nets = hints.putArray("bmcNetworks");
+    s.bmcNetworks().forEach(n -> nets.add(n.toString()));
+    return o;
   }
 
   private static ObjectNode engine(EnginePolicy p) {

@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * @param calibration power-model refits from meter samples ({@code calibration}); empty: none
  * @param scaleEvents scale events run as task pods ({@code demand.scaleEvents}); empty: none
  * @param api who may call the JSON API ({@code api})
+ * @param safety maintenance threshold, cluster-health breaker and Node hints ({@code safety})
  */
 public record EcoKubeConfig(
     List<NodeSpec> nodes,
@@ -35,7 +36,8 @@ public record EcoKubeConfig(
     ForecastSettings forecast,
     Optional<ScaleEvents> scaleEvents,
     Optional<CalibrationSettings> calibration,
-    ApiSettings api) {
+    ApiSettings api,
+    Safety safety) {
   /** The pool every config declares, whether it lists it or not. */
   public static final String DEFAULT_POOL = "default";
 
@@ -51,9 +53,13 @@ public record EcoKubeConfig(
     Objects.requireNonNull(scaleEvents, "scaleEvents");
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(safety, "safety");
   }
 
-  /** A config with the default API settings (no token: the API refuses every call). */
+  /**
+   * A config with the default API settings (no token: the API refuses every call) and safety
+   * limits.
+   */
   public EcoKubeConfig(
       List<NodeSpec> nodes,
       EnginePolicy policy,
@@ -74,7 +80,8 @@ public record EcoKubeConfig(
         forecast,
         scaleEvents,
         calibration,
-        ApiSettings.DEFAULT);
+        ApiSettings.DEFAULT,
+        Safety.DEFAULT);
   }
 
   /** A config without meters, forecast, scale events or calibration. */

@@ -58,6 +58,9 @@ class ConfigurationDocsTest {
           new Section("meters.dcmi.", MetersSection.class, "BMC"),
           new Section("meters.redfish.", MetersSection.class, "BMC"),
           new Section("api.", ApiSection.class, "KEYS"),
+          new Section("safety.", SafetySection.class, "SAFETY"),
+          new Section("safety.clusterHealth.", SafetySection.class, "CLUSTER_HEALTH"),
+          new Section("safety.nodeHints.", SafetySection.class, "NODE_HINTS"),
           new Section("nodes[i].", NodesSection.class, "NODE"),
           new Section("nodes[i].power.", NodesSection.class, "POWER"),
           new Section("nodes[i].power.drivers[i].", NodesSection.class, "DRIVER"));

@@ -25,20 +25,20 @@ import io.ecokube.controller.reload.ConfigReloader;
 import io.ecokube.controller.resources.CustomResourceWiring;
 import io.ecokube.controller.resources.EngineFacts;
 import io.ecokube.controller.resources.HeldBackMemo;
+import io.ecokube.controller.safety.SafetyWiring;
 import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
 import io.ecokube.kubernetes.ConfigMapState;
-import io.ecokube.kubernetes.EcoKubeKeys;
 import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
 import io.ecokube.kubernetes.KubernetesWorkloadScaler;
 import io.ecokube.kubernetes.NodeAnnotationStateStore;
-import io.ecokube.kubernetes.NodeHintPolicy;
+import io.ecokube.kubernetes.NodeMaintenanceStatus;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
 import io.ecokube.micrometer.EcoKubeMetrics;
 import io.kubernetes.client.openapi.ApiClient;
@@ -62,7 +62,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -125,7 +124,11 @@ public final class KubernetesController implements AutoCloseable {
     this.config = parse(configText);
     this.view =
         new KubernetesClusterView(
-            client, byName(config), Clock.system(), Duration.ofMinutes(10), NodeHintPolicy.DEFAULT);
+            client,
+            byName(config),
+            Clock.system(),
+            Duration.ofMinutes(10),
+            SafetyWiring.nodeHints(config.safety()));
     if (options.dryRun()) {
       this.leadership = null;
       this.events = null;
@@ -223,7 +226,7 @@ public final class KubernetesController implements AutoCloseable {
     boolean running = engine != null;
     stopEngine();
     config = next;
-    view.reconfigure(byName(next));
+    view.reconfigure(byName(next), SafetyWiring.nodeHints(next.safety()));
     ledger.changeTariff(next.accounting());
     if (running) {
       startEngine(options.dryRun());
@@ -283,14 +286,17 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   private static ApiClient client(ControllerOptions o) throws IOException {
+    ApiClient c;
     if (o.kubeconfig().isPresent()) {
       try (Reader r = Files.newBufferedReader(o.kubeconfig().get(), StandardCharsets.UTF_8)) {
-        return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
+        c = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
       }
+    } else {
+      // In a pod: the service account; elsewhere: $KUBECONFIG or ~/.kube/config.
+      c = Config.defaultClient();
     }
-    // In a pod: the service account; elsewhere: $KUBECONFIG or ~/.kube/config.
-    ApiClient c = Config.defaultClient();
-    // Watches are long polls: no read timeout on this client.
+    // Watches are long polls: no read timeout on this client (with --kubeconfig too, or the
+    // informers' watches break every 10 s and the caches lag behind).
     c.setReadTimeout(0);
     return c;
   }
@@ -347,6 +353,7 @@ public final class KubernetesController implements AutoCloseable {
       return;
     }
     AtomicReference<EcoKubeEngine> built = new AtomicReference<>();
+    NodeStateGauges gauges = new NodeStateGauges(metrics, () -> records(built.get()));
     SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
     drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
     ClusterActuator actuator;
@@ -373,8 +380,11 @@ public final class KubernetesController implements AutoCloseable {
             .listener(ledger)
             .listener(metrics)
             .listener(heldBack)
-            .listener(new NodeStateGauges(metrics, () -> records(built.get())))
-            .decisionTimer(metrics::recordDecision);
+            .decisionTimer(
+                took -> {
+                  metrics.recordDecision(took);
+                  gauges.sync();
+                });
     if (dryRun) {
       actuator = new DryRunActuator();
       store = NodeStateStore.inMemory();
@@ -386,18 +396,16 @@ public final class KubernetesController implements AutoCloseable {
       store = new NodeAnnotationStateStore(client);
       // One gate, the engine's, asks the Lease before every actuator, driver and store call.
       b.drivers(drivers::chainFor).listener(events).gate(leadership::isLeader);
-      b.maintenance(
-          3,
-          node ->
-              view.node(node)
-                  .map(n -> n.getMetadata().getAnnotations())
-                  .map(a -> a.containsKey(EcoKubeKeys.MAINTENANCE_CLEAR))
-                  .orElse(false),
-          (node, why) -> {
-            events.maintenance(node, why);
-            registry.counter("ecokube.maintenance.entered", "node", node).increment();
-          });
+      SafetyWiring.maintenance(
+          config.safety(),
+          b,
+          view,
+          events,
+          new NodeMaintenanceStatus(client, Clock.system()),
+          registry,
+          leadership::isLeader);
     }
+    SafetyWiring.clusterHealth(config.safety(), b);
     if (config.kafkaDemand().isPresent()) {
       // Lag becomes desired replicas, and replicas that do not fit become wakes in the same
       // reconcile: the backlog wakes nodes before any pod exists.
@@ -432,13 +440,7 @@ public final class KubernetesController implements AutoCloseable {
     engine = b.actuator(actuator).stateStore(store).build();
     built.set(engine);
     if (!dryRun) {
-      stateSaver =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "ecokube-state-saver");
-                t.setDaemon(true);
-                return t;
-              });
+      stateSaver = Daemons.scheduler("ecokube-state-saver");
       long period = options.interval().toMillis();
       stateSaver.scheduleWithFixedDelay(this::saveLedger, period, period, TimeUnit.MILLISECONDS);
     }

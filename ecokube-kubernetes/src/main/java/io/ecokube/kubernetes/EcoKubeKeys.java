@@ -33,10 +33,19 @@ public final class EcoKubeKeys {
   public static final String BMC_ADDRESS = "ecokube.io/bmc-address";
 
   /**
-   * Node annotation an operator sets to release a node from maintenance (any value); remove it
-   * again afterwards, or the next maintenance is released at once.
+   * Node annotation an operator sets to release a node from maintenance (any value). The controller
+   * removes it, with {@link #MAINTENANCE}, once it has let the node out.
    */
   public static final String MAINTENANCE_CLEAR = "ecokube.io/maintenance-clear";
+
+  /**
+   * Node annotation the controller writes while it holds the node in maintenance: why (the failed
+   * cycles and the last error). Removed when an operator clears the maintenance.
+   */
+  public static final String MAINTENANCE = "ecokube.io/maintenance";
+
+  /** Node annotation the controller writes with {@link #MAINTENANCE}: since when (ISO-8601). */
+  public static final String MAINTENANCE_SINCE = "ecokube.io/maintenance-since";
 
   /** Node annotation {@code "true"}: never power this node off. */
   public static final String PROTECTED = "ecokube.io/protected";

@@ -58,7 +58,7 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
   private final Clock clock;
   // Replaced whole when the config file is reloaded; each snapshot reads it once.
   private volatile Map<String, NodeSpec> configured;
-  private final NodeHintPolicy hints;
+  private volatile NodeHintPolicy hints;
   // Refusals already logged, by node: the same Node version is mapped on every snapshot.
   private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
   private final SharedInformerFactory factory;
@@ -131,6 +131,12 @@ public final class KubernetesClusterView implements ClusterView, AutoCloseable {
    */
   public void reconfigure(Map<String, NodeSpec> nodes) {
     this.configured = Map.copyOf(Objects.requireNonNull(nodes, "nodes"));
+  }
+
+  /** The nodes and the Node hint policy of a reloaded config file, for the next snapshot. */
+  public void reconfigure(Map<String, NodeSpec> nodes, NodeHintPolicy hints) {
+    this.hints = Objects.requireNonNull(hints, "hints");
+    reconfigure(nodes);
   }
 
   /** Starts the list-and-watch of all three resources. */

@@ -1,6 +1,7 @@
 package io.ecokube.kubernetes;
 
 import io.ecokube.api.cluster.ClusterNode;
+import io.ecokube.api.net.IpNetwork;
 import io.ecokube.api.node.DriverSpec;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.PowerAddress;
@@ -227,7 +228,7 @@ public final class NodeMapper {
     if (raw == null) {
       return Optional.empty();
     }
-    Optional<InetAddress> ip = NodeHintPolicy.Network.literal(raw.trim());
+    Optional<InetAddress> ip = IpNetwork.literal(raw.trim());
     if (ip.isPresent() && hints.bmcAllowed(ip.get())) {
       return Optional.of(ip.get().getHostAddress());
     }
@@ -240,9 +241,7 @@ public final class NodeMapper {
                 ? " ignored; no BMC network is allowed for hints (set the address in the config"
                     + " file or allow a network)"
                 : " ignored; it must be an IP literal inside "
-                    + hints.bmcNetworks().stream()
-                        .map(n -> n.base().getHostAddress() + "/" + n.prefix())
-                        .toList()));
+                    + hints.bmcNetworks().stream().map(IpNetwork::toString).toList()));
     return Optional.empty();
   }
 

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecokube.api.net.IpNetwork;
 import io.ecokube.config.ConfigException;
 import io.ecokube.config.ConfigProblem;
 import io.ecokube.config.EcoKubeConfig;
-import io.ecokube.kubernetes.NodeHintPolicy;
 import io.ecokube.kubernetes.crd.CustomResource;
 import io.ecokube.kubernetes.crd.ResourceKind;
 import java.net.InetAddress;
@@ -364,7 +364,7 @@ public final class ResourceDocument {
                 + " unmanaged");
         return Optional.empty();
       }
-      Optional<InetAddress> ip = NodeHintPolicy.Network.literal(v);
+      Optional<InetAddress> ip = IpNetwork.literal(v);
       List<String> networks = new ArrayList<>();
       power.path("allowedAddressNetworks").forEach(x -> networks.add(x.asText()));
       boolean inside =
@@ -373,7 +373,7 @@ public final class ResourceDocument {
                   .anyMatch(
                       c -> {
                         try {
-                          return NodeHintPolicy.Network.parse(c).contains(ip.get());
+                          return IpNetwork.parse(c).contains(ip.get());
                         } catch (IllegalArgumentException e) {
                           return false;
                         }

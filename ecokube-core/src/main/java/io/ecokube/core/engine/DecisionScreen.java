@@ -75,7 +75,10 @@ final class DecisionScreen {
       }
       NodeRecord r = records.get(n.name());
       NodeLifecycle state = r == null ? NodeLifecycle.UNKNOWN : r.state();
-      if (!n.ready() && !NOT_READY_ON_PURPOSE.contains(state)) {
+      // Only a node Eco-Kube can power is off on purpose; an unmanaged NotReady node (read as OFF
+      // by its probe, having no driver) is a sick node and counts.
+      boolean onPurpose = n.spec().address().managed() && NOT_READY_ON_PURPOSE.contains(state);
+      if (!n.ready() && !onPurpose) {
         unready++;
         if (state == NodeLifecycle.ACTIVE) {
           held.put(n.name(), "node " + n.name() + " is ACTIVE but NotReady: no capacity");

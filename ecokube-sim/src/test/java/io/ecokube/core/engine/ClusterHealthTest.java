@@ -166,4 +166,31 @@ class ClusterHealthTest {
       }
     }
   }
+
+  @Test
+  void unmanagedNodesThatAreNotReadyFromTheStartCountAsUnready() throws Exception {
+    for (boolean sick : List.of(false, true)) {
+      EngineHarness h = new EngineHarness();
+      h.worker2.powerOn();
+      Set<String> notReady = ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 4; i++) {
+        // No drivers: Eco-Kube never powers these; NotReady means their kubelet is gone.
+        h.cluster.addNode(
+            NodeSpec.builder("plain-" + i)
+                .allocatable(new Resources(8000, 32 * EngineHarness.GIB, 0, 110))
+                .build(),
+            true);
+        if (sick) {
+          notReady.add("plain-" + i);
+        }
+      }
+      h.clock.advance(Duration.ofMinutes(3));
+      try (EcoKubeEngine e = h.engine(POLICY).clusterView(partitioned(h, notReady)).build()) {
+        h.run(e, 120, STEP);
+        assertThat(h.worker2.state())
+            .as(sick ? "4 of 7 unready: breaker open" : "all Ready: the idle node goes off")
+            .isEqualTo(sick ? PowerState.ON : PowerState.OFF);
+      }
+    }
+  }
 }

@@ -1,0 +1,2 @@
+/** IP networks and literals, parsed without any name lookup. */
+package io.ecokube.api.net;
