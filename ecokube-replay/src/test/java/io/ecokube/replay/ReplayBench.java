@@ -35,12 +35,12 @@ public final class ReplayBench {
   private static final PowerProfile SERVER =
       new PowerProfile(5, 120, 300, 200, Duration.ofSeconds(180), Duration.ofSeconds(60));
 
-  private static ReplayCluster cluster(int nodes, int cores) {
+  static ReplayCluster cluster(int nodes, int cores) {
     return new ReplayCluster(
         nodes, cores, 64L * 1024 * 1024 * 1024, 110, SERVER, FlatTariff.typicalEurope());
   }
 
-  private static Comparison replay(ReplayCluster c, Trace t, Duration horizon) {
+  static Comparison replay(ReplayCluster c, Trace t, Duration horizon) {
     Replay r =
         new Replay(
             c,
@@ -126,7 +126,7 @@ public final class ReplayBench {
   }
 
   /** The jobs submitted in {@code [from, from + length)}, moved to start at zero. */
-  private static Trace window(Trace t, Duration from, Duration length) {
+  static Trace window(Trace t, Duration from, Duration length) {
     Duration to = from.plus(length);
     return new Trace(
         t.source() + " days " + from.toDays() + "-" + to.toDays(),
