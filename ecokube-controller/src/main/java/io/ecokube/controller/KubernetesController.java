@@ -62,7 +62,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -441,13 +440,7 @@ public final class KubernetesController implements AutoCloseable {
     engine = b.actuator(actuator).stateStore(store).build();
     built.set(engine);
     if (!dryRun) {
-      stateSaver =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "ecokube-state-saver");
-                t.setDaemon(true);
-                return t;
-              });
+      stateSaver = Daemons.scheduler("ecokube-state-saver");
       long period = options.interval().toMillis();
       stateSaver.scheduleWithFixedDelay(this::saveLedger, period, period, TimeUnit.MILLISECONDS);
     }

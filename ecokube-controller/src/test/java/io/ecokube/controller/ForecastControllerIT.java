@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -158,16 +157,7 @@ class ForecastControllerIT {
           }
         });
     controller =
-        new KubernetesController(
-            new ControllerOptions(
-                config(),
-                Optional.of(cluster.kubeconfig(dir)),
-                "ecokube",
-                "ecokube-0",
-                0,
-                Duration.ofMillis(250),
-                false,
-                Optional.empty()));
+        new KubernetesController(cluster.controllerOptions(config(), dir, Duration.ofMillis(250)));
     controller.start();
 
     // Seasons aligned to the series' steps: ramp in steps 2 and 3 of every season.

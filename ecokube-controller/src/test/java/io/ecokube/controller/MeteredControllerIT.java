@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,16 +92,7 @@ class MeteredControllerIT {
   void keplersWattsReachTheLedgerAndARefitLearnsTheModel() throws Exception {
     cluster.readyNode(NODE, "4");
     controller =
-        new KubernetesController(
-            new ControllerOptions(
-                config(),
-                Optional.of(cluster.kubeconfig(dir)),
-                "ecokube",
-                "ecokube-0",
-                0,
-                Duration.ofMillis(500),
-                false,
-                Optional.empty()));
+        new KubernetesController(cluster.controllerOptions(config(), dir, Duration.ofMillis(500)));
     controller.start();
 
     // Idle, the model says 120 W; Kepler measures 70 W, and that is what the ledger accounts.

@@ -6,6 +6,7 @@ import io.ecokube.api.node.PowerProfile;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.CalibrationSettings;
 import io.ecokube.config.EcoKubeConfig;
+import io.ecokube.controller.Daemons;
 import io.ecokube.controller.metering.Metering;
 import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.CalibrationStore.Coefficients;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -117,13 +117,7 @@ public final class CalibrationWiring implements AutoCloseable {
         LOG.error("calibration: stored power models cannot be read: {}", e.getMessage());
       }
     }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ecokube-calibration");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Daemons.scheduler("ecokube-calibration");
     long period = settings.interval().toMillis();
     timer.scheduleWithFixedDelay(
         () -> {

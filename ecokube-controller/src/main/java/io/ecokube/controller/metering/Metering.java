@@ -8,6 +8,7 @@ import io.ecokube.api.secret.SecretResolver;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.config.MeterSettings;
+import io.ecokube.controller.Daemons;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import java.util.LinkedHashMap;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -85,13 +85,7 @@ public final class Metering implements AutoCloseable {
     panel.ifPresent(p -> p.open(drivers::provider, secrets, clock));
     long period =
         panel.map(p -> p.settings().interval()).orElse(java.time.Duration.ofSeconds(30)).toMillis();
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ecokube-meters");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Daemons.scheduler("ecokube-meters");
     // At once, then every interval: the first reconcile already accounts measured watts.
     timer.scheduleWithFixedDelay(this::readSafely, 0, period, TimeUnit.MILLISECONDS);
   }

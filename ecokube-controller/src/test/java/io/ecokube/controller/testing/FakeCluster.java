@@ -73,6 +73,23 @@ public final class FakeCluster implements AutoCloseable {
             .replace("URL", url()));
   }
 
+  /**
+   * Options of a controller replica ({@code ecokube-0} in namespace {@code ecokube}, any free HTTP
+   * port) that reads this config and talks to this server.
+   */
+  public io.ecokube.controller.ControllerOptions controllerOptions(
+      Path config, Path dir, java.time.Duration interval) throws IOException {
+    return new io.ecokube.controller.ControllerOptions(
+        config,
+        java.util.Optional.of(kubeconfig(dir)),
+        "ecokube",
+        "ecokube-0",
+        0,
+        interval,
+        false,
+        java.util.Optional.empty());
+  }
+
   /** Eco-Kube's worker pods in the namespace. */
   public List<V1Pod> workers(String namespace) throws Exception {
     return core.listNamespacedPod(namespace)
