@@ -241,7 +241,19 @@ public final class KubernetesActuator implements ClusterActuator {
     if (!poweredOff) {
       return;
     }
-    List<String> busy = lastLook(node);
+    List<String> busy;
+    try {
+      busy = lastLook(node);
+    } catch (ActuatorException e) {
+      // No power-off follows a failed mark: the taint must not stay and keep pods off for ever.
+      try {
+        writeMark(node, false);
+      } catch (ActuatorException again) {
+        throw new ActuatorException(
+            e.getMessage() + "; clearing the mark again also failed: " + again.getMessage(), e);
+      }
+      throw e;
+    }
     if (busy.isEmpty()) {
       return;
     }

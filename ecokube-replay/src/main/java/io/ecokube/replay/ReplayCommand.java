@@ -138,6 +138,14 @@ public final class ReplayCommand implements Callable<Integer> {
               + " percentile; higher wakes earlier and more often).")
   double level = 0.4;
 
+  @Option(
+      names = "--sweep",
+      description =
+          "Instead of the policies' defaults, sweep each parametrised policy's knob (idle timeout,"
+              + " autoscaler unneeded time, Eco-Kube idle grace and warm reserve) in parallel and"
+              + " report each family's (kWh, p95 wait) frontier.")
+  boolean sweep;
+
   @Option(names = "--no-progress", description = "No progress bar even on a terminal.")
   boolean noProgress;
 
@@ -209,6 +217,16 @@ public final class ReplayCommand implements Callable<Integer> {
             : new ProgressBar(
                 System.err, System.console() != null, Clock.system(), PROGRESS_LINE_EVERY);
     long t0 = System.nanoTime();
+    if (sweep) {
+      String table = Sweep.run(replay, c, replayed, h, bar == null ? (p, f) -> {} : bar);
+      if (bar != null) {
+        bar.done();
+      }
+      out.print(table);
+      out.flush();
+      err.printf(Locale.ROOT, "swept in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      return 0;
+    }
     Comparison result = replay.run(replayed, keys, h, bar == null ? (p, f) -> {} : bar);
     if (bar != null) {
       bar.done();

@@ -1,5 +1,6 @@
 package io.ecokube.replay.policy;
 
+import io.ecokube.api.time.Durations;
 import io.ecokube.core.policy.EnginePolicy;
 import io.ecokube.core.policy.PoolPolicy;
 import io.ecokube.core.policy.RateLimit;
@@ -118,6 +119,58 @@ public final class PolicyCatalog {
           throw new IllegalArgumentException(
               "unknown policy '" + key + "'; known: " + String.join(", ", KEYS));
     };
+  }
+
+  /** {@code idle-timeout} with another idle time before power-off (its knob, for sweeps). */
+  public static ReplayPolicy idleTimeout(Duration grace) {
+    return new ReplayPolicy(
+        "idle-timeout",
+        "idle-timeout " + Durations.format(grace),
+        "Slurm power saving, SuspendTime = " + Durations.format(grace),
+        baseline(grace, Duration.ZERO, RateLimit.unlimited()),
+        POLL,
+        false,
+        false);
+  }
+
+  /** {@code autoscaler} with another unneeded time (and delay after a scale-up). */
+  public static ReplayPolicy autoscaler(Duration unneeded) {
+    return new ReplayPolicy(
+        "autoscaler",
+        "autoscaler " + Durations.format(unneeded),
+        "Cluster Autoscaler, scale-down-unneeded-time = " + Durations.format(unneeded),
+        baseline(unneeded, unneeded, new RateLimit(10, Duration.ofSeconds(10))),
+        POLL,
+        false,
+        false);
+  }
+
+  /** {@code eco-default} with a fixed idle grace instead of the break-even time. */
+  public static ReplayPolicy ecoGrace(Duration grace) {
+    return new ReplayPolicy(
+        "eco-default",
+        "eco-kube grace " + Durations.format(grace),
+        "eco-kube default with idle grace " + Durations.format(grace),
+        EnginePolicy.builder()
+            .pool(POOL, new PoolPolicy(0, 0, OptionalDouble.empty(), Optional.of(grace)))
+            .build(),
+        POLL,
+        false,
+        false);
+  }
+
+  /** {@code eco-default} keeping {@code warm} idle nodes on beyond demand. */
+  public static ReplayPolicy ecoReserve(int warm) {
+    return new ReplayPolicy(
+        "eco-default",
+        "eco-kube reserve " + warm,
+        "eco-kube default with a warm reserve of " + warm + " node(s)",
+        EnginePolicy.builder()
+            .pool(POOL, new PoolPolicy(0, warm, OptionalDouble.empty(), Optional.empty()))
+            .build(),
+        POLL,
+        false,
+        false);
   }
 
   /** A baseline without Eco-Kube's limits: no cycle cap, unlimited wakes. */

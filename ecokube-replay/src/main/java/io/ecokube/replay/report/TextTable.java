@@ -107,7 +107,7 @@ public final class TextTable {
    * At least four significant digits (one decimal at least), so policies a few percent apart on a
    * small trace do not all read "0.8".
    */
-  static String fourDigits(double v) {
+  public static String fourDigits(double v) {
     int decimals =
         v > 0 && Double.isFinite(v) ? Math.max(1, 3 - (int) Math.floor(Math.log10(v))) : 1;
     return String.format(Locale.ROOT, "%." + decimals + "f", v);

@@ -116,6 +116,30 @@ public final class Replay {
    * @param progress receives progress
    */
   public Comparison run(Trace trace, List<String> keys, Duration horizon, Progress progress) {
+    List<ReplayPolicy> policies = new ArrayList<>();
+    for (String key : keys) {
+      if (!key.equals(PolicyCatalog.CLAIRVOYANT)) {
+        policies.add(PolicyCatalog.policy(key, cluster.nodes()));
+      }
+    }
+    return run(trace, policies, keys.contains(PolicyCatalog.CLAIRVOYANT), horizon, progress);
+  }
+
+  /**
+   * Runs the comparison of any policies (the variants of a sweep, say), in parallel.
+   *
+   * @param trace the trace
+   * @param policies the policies to simulate
+   * @param withBound whether to compute the clairvoyant bound too
+   * @param horizon how long to replay and account; jobs submitted later are left out
+   * @param progress receives progress
+   */
+  public Comparison run(
+      Trace trace,
+      List<ReplayPolicy> policies,
+      boolean withBound,
+      Duration horizon,
+      Progress progress) {
     PodPlan plan = new PodPlan(trace.jobs(), cluster, horizon);
     List<String> notes = new ArrayList<>();
     if (!trace.problems().isEmpty()) {
@@ -141,22 +165,17 @@ public final class Replay {
               + " not replayed");
     }
     Duration step = seriesStep(horizon);
-    Optional<ClairvoyantBound.Result> bound = Optional.empty();
-    List<ReplayPolicy> simulated = new ArrayList<>();
-    for (String key : keys) {
-      if (key.equals(PolicyCatalog.CLAIRVOYANT)) {
-        bound =
-            Optional.of(
+    Optional<ClairvoyantBound.Result> bound =
+        withBound
+            ? Optional.of(
                 ClairvoyantBound.compute(
                     plan.includedJobs(),
                     cluster.nodes(),
                     cluster.coresPerNode(),
                     cluster.power(),
-                    horizon));
-      } else {
-        simulated.add(PolicyCatalog.policy(key, cluster.nodes()));
-      }
-    }
+                    horizon))
+            : Optional.empty();
+    List<ReplayPolicy> simulated = List.copyOf(policies);
     // Policies are independent simulations on their own virtual clocks: run them side by side.
     double[] done = new double[simulated.size()];
     String label = simulated.size() + (simulated.size() == 1 ? " policy" : " policies");
