@@ -5,16 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecokube.controller.testing.FakeCluster;
 import io.kubernetes.client.openapi.models.CoreV1Event;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +35,6 @@ class ConfigReloadIT {
   @TempDir Path dir;
   private FakeCluster cluster;
   private KubernetesController controller;
-  private final HttpClient http = HttpClient.newHttpClient();
   private int version;
 
   @BeforeEach
@@ -73,16 +67,7 @@ class ConfigReloadIT {
   }
 
   private double metric(String name) throws Exception {
-    String text =
-        http.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + controller.httpPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    return Scraped.value(controller, name);
   }
 
   @Test
@@ -110,18 +95,7 @@ class ConfigReloadIT {
                                     .status("True")))))
         .execute();
     Path file = mount(V1);
-    controller =
-        new KubernetesController(
-            new ControllerOptions(
-                file,
-                Optional.of(cluster.kubeconfig(dir)),
-                "ecokube",
-                "ecokube-0",
-                0,
-                Duration.ofMillis(300),
-                false,
-                Optional.empty()));
-    controller.start();
+    controller = Scraped.start(cluster, dir, file, "ecokube-0");
     await().atMost(WAIT).ignoreExceptions().until(() -> metric("ecokube_leader") == 1.0);
     await().atMost(WAIT).ignoreExceptions().until(() -> decisions() > 0);
     // Every series the Grafana dashboard queries is in the running controller's /metrics.
@@ -179,12 +153,7 @@ class ConfigReloadIT {
   }
 
   private String scrape() throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + controller.httpPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return Scraped.scrape(controller);
   }
 
   private double decisions() throws Exception {
@@ -192,20 +161,10 @@ class ConfigReloadIT {
   }
 
   private double reloads(String result) throws Exception {
-    String text =
-        http.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + controller.httpPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher m =
+    return Scraped.sum(
+        controller,
         Pattern.compile(
-                "(?m)^ecokube_config_reloads_total\\{[^}]*result=\""
-                    + result
-                    + "\"[^}]*\\} (\\S+)$")
-            .matcher(text);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            "(?m)^ecokube_config_reloads_total\\{[^}]*result=\"" + result + "\"[^}]*\\} (\\S+)$"));
   }
 
   private List<CoreV1Event> rejected() throws Exception {

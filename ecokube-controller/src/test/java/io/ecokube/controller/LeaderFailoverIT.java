@@ -4,16 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ecokube.controller.testing.FakeCluster;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +22,6 @@ class LeaderFailoverIT {
   private static final Duration WAIT = Duration.ofSeconds(45);
   @TempDir Path dir;
   private final FakeCluster cluster = new FakeCluster();
-  private final HttpClient http = HttpClient.newHttpClient();
   private KubernetesController a;
   private KubernetesController b;
 
@@ -44,38 +36,15 @@ class LeaderFailoverIT {
   }
 
   private KubernetesController replica(Path config, String identity) throws Exception {
-    KubernetesController c =
-        new KubernetesController(
-            new ControllerOptions(
-                config,
-                Optional.of(cluster.kubeconfig(dir)),
-                "ecokube",
-                identity,
-                0,
-                Duration.ofMillis(300),
-                false,
-                Optional.empty()));
-    c.start();
-    return c;
-  }
-
-  private double metric(KubernetesController c, String name) throws Exception {
-    String text =
-        http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(text);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    return Scraped.start(cluster, dir, config, identity);
   }
 
   private double leader(KubernetesController c) throws Exception {
-    return metric(c, "ecokube_leader");
+    return Scraped.value(c, "ecokube_leader");
   }
 
   private double decisions(KubernetesController c) throws Exception {
-    return metric(c, "ecokube_decision_duration_seconds_count");
+    return Scraped.value(c, "ecokube_decision_duration_seconds_count");
   }
 
   @Test

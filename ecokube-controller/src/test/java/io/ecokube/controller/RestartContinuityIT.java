@@ -9,17 +9,11 @@ import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +34,6 @@ class RestartContinuityIT {
   private static final Pattern NODES = Pattern.compile("(?m)^ecokube_nodes\\{[^}]*\\} (\\S+)$");
   @TempDir Path dir;
   private final FakeCluster cluster = new FakeCluster();
-  private final HttpClient http = HttpClient.newHttpClient();
   private KubernetesController controller;
 
   @AfterEach
@@ -52,50 +45,19 @@ class RestartContinuityIT {
   }
 
   private KubernetesController start(Path config) throws Exception {
-    KubernetesController c =
-        new KubernetesController(
-            new ControllerOptions(
-                config,
-                Optional.of(cluster.kubeconfig(dir)),
-                "ecokube",
-                "ecokube-0",
-                0,
-                Duration.ofMillis(300),
-                false,
-                Optional.empty()));
-    c.start();
-    return c;
-  }
-
-  private String scrape() throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + controller.httpPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  private static double sum(Pattern p, String text) {
-    Matcher m = p.matcher(text);
-    double total = 0;
-    while (m.find()) {
-      total += Double.parseDouble(m.group(1));
-    }
-    return total;
+    return Scraped.start(cluster, dir, config, "ecokube-0");
   }
 
   private double energy() throws Exception {
-    return sum(ACTUAL_ENERGY, scrape());
+    return Scraped.sum(controller, ACTUAL_ENERGY);
   }
 
   private double nodes() throws Exception {
-    return sum(NODES, scrape());
+    return Scraped.sum(controller, NODES);
   }
 
   private double leader() throws Exception {
-    Matcher m = Pattern.compile("(?m)^ecokube_leader (\\S+)$").matcher(scrape());
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    return Scraped.value(controller, "ecokube_leader");
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.ecokube.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.time.ManualClock;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The API server answers 409, 429 or 500 once to each call the actuator and the state store make:
  * each call fails with an error naming what it did and the HTTP status (the engine retries it on a
  * later step), leaves the Node as it was (no half-set mark), and the same call succeeds once the
- * server answers again.
+ * server answers again. A refused eviction is retried within the drain (until its timeout, after
+ * which the engine uncordons the node).
  */
 @Timeout(60)
 class ApiFaultIT {
@@ -141,5 +145,35 @@ class ApiFaultIT {
     assertThat(store.load("worker-1")).isEmpty();
     store.save("worker-1", off);
     assertThat(store.load("worker-1")).contains(off);
+  }
+
+  @ParameterizedTest(name = "HTTP {0}")
+  @ValueSource(ints = {409, 429, 500})
+  void evictionIsRetriedUntilTheDrainTimeout(int code) throws Exception {
+    api.createRunningPod("shop", "web-a", "worker-1");
+    String eviction = "/api/v1/namespaces/shop/pods/web-a/eviction";
+    api.server.expect().post().withPath(eviction).andReturn(code, status(code)).once();
+    api.server
+        .expect()
+        .post()
+        .withPath(eviction)
+        .andReturn(201, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}")
+        .always();
+    // The kubelet deletes the pod only after the eviction that was accepted (the second).
+    AtomicInteger asked = new AtomicInteger();
+    api.startKubelet(k -> asked.incrementAndGet() > 1);
+    try (KubernetesClusterView view =
+        new KubernetesClusterView(
+            api.client, Map.of(), clock, Duration.ZERO, NodeHintPolicy.DEFAULT)) {
+      view.start();
+      assertThat(view.awaitSynced(Duration.ofSeconds(10))).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> view.snapshot().hasWork("worker-1"));
+      KubernetesActuator draining =
+          new KubernetesActuator(
+              api.client, view, clock, Duration.ofMillis(10), Duration.ofMillis(10));
+      DrainResult r = draining.drain("worker-1", Duration.ofMinutes(1));
+      assertThat(r.complete()).as(r.detail()).isTrue();
+      assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+    }
   }
 }
