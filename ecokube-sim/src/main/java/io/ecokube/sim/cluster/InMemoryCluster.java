@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * boot time. Whenever the cluster is looked at ({@link #snapshot()}, {@link #refresh()}), workload
  * pods on nodes that went down are given back to their workload (or dropped when bare) and pending
  * pods are bound to Ready, uncordoned nodes whose labels, taints and free resources admit them, in
- * node order (first fit). Bound pods run at once. Thread-safe.
+ * node order (first fit), or where a {@link PodScheduler} set with {@link #scheduler} chooses.
+ * Bound pods run at once. Thread-safe.
  */
 public final class InMemoryCluster implements ClusterView, ClusterActuator, WorkloadScaler {
   private final Clock clock;

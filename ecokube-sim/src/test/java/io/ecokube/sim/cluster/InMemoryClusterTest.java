@@ -102,6 +102,32 @@ class InMemoryClusterTest {
   }
 
   @Test
+  void aSchedulerChoosesWhichPodsStartAndWhereButCannotOverfillANode() {
+    cluster.addNode(node("n1", 1000), true);
+    cluster.addNode(node("n2", 1000), true);
+    // Holds "wait" back and puts "go" on the second node, where first fit would not.
+    cluster.scheduler(
+        (waiting, nodes, used, now) -> {
+          assertThat(nodes).extracting(NodeSpec::name).containsExactly("n1", "n2");
+          return waiting.stream()
+              .filter(p -> p.name().equals("go"))
+              .findFirst()
+              .map(p -> Map.of(p.key(), "n2"))
+              .orElse(Map.of());
+        });
+    cluster.addPod(PodInfo.pending("ns", "wait", cpu(600)));
+    cluster.addPod(PodInfo.pending("ns", "go", cpu(500)));
+    assertThat(events).containsExactly("start ns/go on n2");
+    assertThat(cluster.pod("ns/wait").orElseThrow().unscheduled()).isTrue();
+
+    cluster.scheduler((waiting, nodes, used, now) -> Map.of("ns/wait", "n2"));
+    assertThatThrownBy(cluster::refresh)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ns/wait")
+        .hasMessageContaining("'n2'");
+  }
+
+  @Test
   void cordonedAndPoweredOffMarkedNodesGetNoPods() throws Exception {
     cluster.addNode(node("n1", 4000), true);
     cluster.cordon("n1");
