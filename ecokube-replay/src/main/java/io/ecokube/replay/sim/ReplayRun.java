@@ -2,14 +2,10 @@ package io.ecokube.replay.sim;
 
 import io.ecokube.api.cluster.PodInfo;
 import io.ecokube.api.cluster.SchedulingRequirements;
-import io.ecokube.api.cluster.WorkloadRef;
-import io.ecokube.api.demand.Demand;
-import io.ecokube.api.demand.WorkloadDemand;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.node.Resources;
 import io.ecokube.api.state.NodeLifecycle;
 import io.ecokube.api.time.Clock;
-import io.ecokube.api.time.Durations;
 import io.ecokube.api.time.EventLoop;
 import io.ecokube.api.time.ManualClock;
 import io.ecokube.core.driver.DriverRegistry;
@@ -26,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,10 +57,6 @@ public final class ReplayRun {
   /** Where virtual time starts: a midnight, so a trace's t = 0 is 00:00. */
   public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
 
-  private static final WorkloadRef FORECAST = WorkloadRef.deployment("replay", "forecast");
-  private static final SchedulingRequirements ONE_CORE =
-      SchedulingRequirements.of(new Resources(1000, 0, 0, 1));
-
   private final ReplayPolicy policy;
   private final PodPlan plan;
   private final long endMs;
@@ -78,7 +69,7 @@ public final class ReplayRun {
   private final EnergyLedger ledger;
   private final EcoKubeEngine engine;
   private final DriverRegistry registry;
-  private final PreWake preWake;
+  private final ReplayPreWake preWake;
 
   private final ReplayNodes nodes;
   // Not final: the node mirror made before it tells it of transitions.
@@ -90,7 +81,6 @@ public final class ReplayRun {
   private final boolean capped;
 
   private boolean acted;
-  private boolean preWakeActed;
 
   private final Map<String, Integer> podByName = new HashMap<>();
   private final int[] attempt;
@@ -159,7 +149,7 @@ public final class ReplayRun {
     podDone = new boolean[plan.pods];
     running = new boolean[plan.pods];
     jobs = new JobOutcomes(plan);
-    this.preWake = preWake.map(f -> f.apply(clock)).orElse(null);
+    this.preWake = new ReplayPreWake(preWake.map(f -> f.apply(clock)).orElse(null), clock);
     queue =
         new BackfillQueue(
             plan,
@@ -177,7 +167,7 @@ public final class ReplayRun {
             .clusterView(cluster)
             .actuator(cluster)
             .drivers(registry::chainFor)
-            .demand(this::demand)
+            .demand(() -> this.preWake.demand(busyCpu + pendingCpu))
             .policy(policy.engine())
             .clock(clock)
             .executor(ActionExecutor.inline())
@@ -325,9 +315,7 @@ public final class ReplayRun {
   }
 
   private void reconcile(long now) {
-    if (preWake != null) {
-      preWake.record((busyCpu + pendingCpu) / 1000.0);
-    }
+    preWake.record(busyCpu + pendingCpu);
     acted = !engine.reconcileOnce().actions().isEmpty();
     // Nodes changed state: the queue looks now.
     queue.look(cluster::refresh);
@@ -377,36 +365,13 @@ public final class ReplayRun {
     }
     until = Math.min(until, nodes.wakeWindowEnd(policy.engine().wakeRate().window(), now));
     until = Math.min(until, nodes.suspendWindowEnd(policy.engine().suspendRate().window(), now));
-    if (preWake != null) {
-      long step = preWake.settings().step().toMillis();
-      long lead = preWake.settings().leadTime().toMillis();
-      // The outlook reads the steps overlapping [now, now + lead): it changes when either end
-      // enters a new step (steps are aligned to the epoch, and so is START).
-      long reach = Math.max(0, lead - 1);
-      until = Math.min(until, (Math.floorDiv(now, step) + 1) * step);
-      until = Math.min(until, (Math.floorDiv(now + reach, step) + 1) * step - reach);
-      Optional<Instant> fit = preWake.nextFitDue();
-      if (fit.isPresent()) {
-        until = after(until, fit.get().toEpochMilli() - startMs, now);
-      }
-    }
+    until = preWake.quietUntil(until, now);
     return until;
   }
 
   /** The earlier of {@code until} and {@code t}, when t is still to come. */
-  private static long after(long until, long t, long now) {
+  static long after(long until, long t, long now) {
     return t > now ? Math.min(until, t) : until;
-  }
-
-  private Demand demand() {
-    Instant now = clock.now();
-    if (preWake == null) {
-      return Demand.none(now);
-    }
-    int coresNow = (int) Math.ceil((busyCpu + pendingCpu) / 1000.0);
-    List<WorkloadDemand> expected = preWake.expected(FORECAST, ONE_CORE, coresNow);
-    preWakeActed |= !expected.isEmpty();
-    return new Demand(now, List.of(), expected, Optional.empty());
   }
 
   private String podName(int p) {
@@ -442,7 +407,7 @@ public final class ReplayRun {
     busyCpu -= plan.podCpuMillis[p];
     nodes.addBusy(node, -plan.podCpuMillis[p]);
     // A node still busy, with nothing pending and no forecast to place, decides the same.
-    dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
+    dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake.active() || capped;
     String name = podName(p);
     podByName.remove(name);
     queue.stopped(p);
@@ -471,28 +436,7 @@ public final class ReplayRun {
         nodes.cycles(),
         series.series(),
         wall,
-        preWakeCaveat());
-  }
-
-  /** Says so when pre-wake never asked for a node: the result is then the default's. */
-  private Optional<String> preWakeCaveat() {
-    if (preWake == null || preWakeActed) {
-      return Optional.empty();
-    }
-    if (preWake.fits() == 0) {
-      return Optional.of(
-          String.format(
-              Locale.ROOT,
-              "pre-wake inactive: it needs %s of history before its first forecast and the"
-                  + " replay covers %.1f h, so %s behaves as eco-kube default",
-              Durations.format(preWake.settings().minHistory()),
-              endMs / 3.6e6,
-              policy.key()));
-    }
-    return Optional.of(
-        "pre-wake inactive: its forecasts never asked for more than the present demand, so "
-            + policy.key()
-            + " behaves as eco-kube default");
+        preWake.caveat(endMs, policy.key()));
   }
 
   /** Follows job pods as the in-memory scheduler starts them and nodes going down stop them. */
@@ -512,7 +456,7 @@ public final class ReplayRun {
       running[p] = true;
       // Landing on a node that already had work changes no decision unless other pods still wait
       // (less room for them) or a forecast is placed (pre-wake counts present cores).
-      dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake != null || capped;
+      dirty |= nodes.busyMillis(node) == 0 || pending > 0 || preWake.active() || capped;
       nodes.addBusy(node, plan.podCpuMillis[p]);
       completions.add(new long[] {t + plan.podRuntimeMs[p], p, attempt[p]});
       queue.started(p, node, t + plan.podRuntimeMs[p]);
