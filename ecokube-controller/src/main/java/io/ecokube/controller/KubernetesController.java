@@ -1,44 +1,26 @@
 package io.ecokube.controller;
 
-import io.ecokube.api.cluster.ActuatorException;
-import io.ecokube.api.cluster.ClusterActuator;
-import io.ecokube.api.cluster.ClusterNode;
-import io.ecokube.api.cluster.DrainResult;
 import io.ecokube.api.node.NodeSpec;
 import io.ecokube.api.secret.SecretResolver;
-import io.ecokube.api.state.NodeLifecycle;
-import io.ecokube.api.state.NodeRecord;
-import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.api.time.Clock;
 import io.ecokube.config.ConfigLoader;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.controller.api.ApiWiring;
 import io.ecokube.controller.calibration.CalibrationWiring;
-import io.ecokube.controller.demand.KafkaDemandFeed;
-import io.ecokube.controller.demand.KafkaDemandWiring;
-import io.ecokube.controller.events.ScaleEventsWiring;
-import io.ecokube.controller.forecast.ForecastWiring;
-import io.ecokube.controller.logging.PlanLog;
 import io.ecokube.controller.metering.Metering;
-import io.ecokube.controller.metrics.NodeStateGauges;
 import io.ecokube.controller.reload.ConfigReloader;
 import io.ecokube.controller.resources.CustomResourceWiring;
 import io.ecokube.controller.resources.EngineFacts;
 import io.ecokube.controller.resources.HeldBackMemo;
 import io.ecokube.controller.safety.SafetyWiring;
-import io.ecokube.controller.state.CalibrationStore;
 import io.ecokube.controller.state.LedgerStore;
 import io.ecokube.core.driver.DriverRegistry;
 import io.ecokube.core.energy.EnergyLedger;
 import io.ecokube.core.engine.EcoKubeEngine;
 import io.ecokube.kubernetes.ConfigMapState;
-import io.ecokube.kubernetes.KubernetesActuator;
 import io.ecokube.kubernetes.KubernetesClusterView;
 import io.ecokube.kubernetes.KubernetesEventRecorder;
 import io.ecokube.kubernetes.KubernetesSecretResolver;
-import io.ecokube.kubernetes.KubernetesWorkloadScaler;
-import io.ecokube.kubernetes.NodeAnnotationStateStore;
-import io.ecokube.kubernetes.NodeMaintenanceStatus;
 import io.ecokube.kubernetes.leader.LeaseLeadership;
 import io.ecokube.micrometer.EcoKubeMetrics;
 import io.kubernetes.client.openapi.ApiClient;
@@ -58,13 +40,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,17 +83,13 @@ public final class KubernetesController implements AutoCloseable {
   private final Metering metering;
   private final ApiWiring api;
   private final Optional<CalibrationWiring> calibration;
-  private EcoKubeEngine engine;
-  private DriverRegistry drivers;
-  private ScaleEventsWiring scaleEvents;
-  private KafkaDemandFeed kafkaDemand;
+  // The engine of the leading replica (or the dry run), rebuilt each time leadership is won.
+  private final LeaderEngine leader;
 
   /** The ConfigMap, in the controller's namespace, that keeps state across restarts. */
   static final String STATE_CONFIG_MAP = "ecokube-state";
 
   private final LedgerStore ledgerStore;
-  private boolean ledgerContinued;
-  private ScheduledExecutorService stateSaver;
 
   KubernetesController(ControllerOptions options) throws IOException {
     this.options = options;
@@ -196,6 +170,21 @@ public final class KubernetesController implements AutoCloseable {
       }
     }
     this.http = hb.build();
+    this.leader =
+        new LeaderEngine(
+            new LeaderEngine.Parts(
+                options,
+                client,
+                view,
+                leadership,
+                events,
+                registry,
+                ledger,
+                ledgerStore,
+                metrics,
+                metering,
+                calibration,
+                heldBack));
   }
 
   /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */
@@ -223,7 +212,7 @@ public final class KubernetesController implements AutoCloseable {
    * running; the ledger prices energy from now on with the new tariff.
    */
   private synchronized void reconfigure(EcoKubeConfig next) {
-    boolean running = engine != null;
+    boolean running = leader.engine() != null;
     stopEngine();
     config = next;
     view.reconfigure(byName(next), SafetyWiring.nodeHints(next.safety()));
@@ -256,6 +245,7 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   private synchronized Optional<EngineFacts> engineFacts() {
+    EcoKubeEngine engine = leader.engine();
     return engine == null
         ? Optional.empty()
         : Optional.of(
@@ -269,10 +259,6 @@ public final class KubernetesController implements AutoCloseable {
   /** The cluster view the engine plans on (for tests). */
   KubernetesClusterView clusterView() {
     return view;
-  }
-
-  private static Map<String, NodeRecord> records(EcoKubeEngine e) {
-    return e == null ? Map.of() : e.records();
   }
 
   /** The config running now. */
@@ -349,192 +335,16 @@ public final class KubernetesController implements AutoCloseable {
   }
 
   private synchronized void startEngine(boolean dryRun) {
-    if (engine != null) {
-      return;
-    }
-    AtomicReference<EcoKubeEngine> built = new AtomicReference<>();
-    NodeStateGauges gauges = new NodeStateGauges(metrics, () -> records(built.get()));
-    SecretResolver secrets = new KubernetesSecretResolver(client, SecretResolver.standard());
-    drivers = DriverRegistry.builder().loadServices().secrets(secrets).build();
-    ClusterActuator actuator;
-    NodeStateStore store;
-    if (!dryRun) {
-      continueLedger();
-    }
-    registerNodesInLedger();
-    metering.start(drivers, secrets, ledger, view::snapshot, Clock.system());
-    calibration.ifPresent(
-        c ->
-            c.start(
-                ledger,
-                Optional.ofNullable(ledgerStore).map(s -> new CalibrationStore(s.state())),
-                Clock.system()));
-    EcoKubeEngine.Builder b =
-        EcoKubeEngine.builder()
-            .clusterView(metrics.observing(view))
-            .policy(config.policy())
-            .interval(options.interval())
-            .tariff(config.accounting())
-            .costSoFar(() -> ledger.report().actual().cost())
-            .listener(new PlanLog(dryRun))
-            .listener(ledger)
-            .listener(metrics)
-            .listener(heldBack)
-            .decisionTimer(
-                took -> {
-                  metrics.recordDecision(took);
-                  gauges.sync();
-                });
-    if (dryRun) {
-      actuator = new DryRunActuator();
-      store = NodeStateStore.inMemory();
-      b.drivers(n -> List.of());
-    } else {
-      actuator =
-          new KubernetesActuator(
-              client, view, Clock.system(), Duration.ofSeconds(2), Duration.ofSeconds(30));
-      store = new NodeAnnotationStateStore(client);
-      // One gate, the engine's, asks the Lease before every actuator, driver and store call.
-      b.drivers(drivers::chainFor).listener(events).gate(leadership::isLeader);
-      SafetyWiring.maintenance(
-          config.safety(),
-          b,
-          view,
-          events,
-          new NodeMaintenanceStatus(client, Clock.system()),
-          registry,
-          leadership::isLeader);
-    }
-    SafetyWiring.clusterHealth(config.safety(), b);
-    if (config.kafkaDemand().isPresent()) {
-      // Lag becomes desired replicas, and replicas that do not fit become wakes in the same
-      // reconcile: the backlog wakes nodes before any pod exists.
-      kafkaDemand =
-          KafkaDemandWiring.start(
-              config.kafkaDemand().get(),
-              secrets,
-              Clock.system(),
-              dryRun
-                  ? Optional.empty()
-                  : Optional.of(
-                      new KubernetesWorkloadScaler(
-                          client, KubernetesWorkloadScaler.Mode.SUBRESOURCE)),
-              d -> {});
-      b.demand(kafkaDemand::latest);
-      LOG.info(
-          "{}: backlog of {} workload(s) from Kafka is demand",
-          options.identity(),
-          config.kafkaDemand().get().workloads().size());
-    }
-    // The forecast wraps the demand above: its pods wake nodes before the demand arrives.
-    ForecastWiring.start(
-            config.forecast(),
-            config.nodes(),
-            Optional.ofNullable(kafkaDemand).map(k -> k::latest),
-            view::snapshot,
-            metrics,
-            registry,
-            Clock.system(),
-            ForecastWiring.OWN_THREAD)
-        .ifPresent(b::demand);
-    engine = b.actuator(actuator).stateStore(store).build();
-    built.set(engine);
-    if (!dryRun) {
-      stateSaver = Daemons.scheduler("ecokube-state-saver");
-      long period = options.interval().toMillis();
-      stateSaver.scheduleWithFixedDelay(this::saveLedger, period, period, TimeUnit.MILLISECONDS);
-    }
-    engine.start();
-    if (!dryRun && config.scaleEvents().isPresent()) {
-      // Only the leader consumes; a new leader adopts the tasks the last one left running.
-      try {
-        scaleEvents =
-            ScaleEventsWiring.start(
-                config.scaleEvents().get(),
-                client,
-                options.namespace(),
-                secrets,
-                Clock.system(),
-                registry,
-                o -> events.task(o.taskId(), o.successful(), o.toString()));
-      } catch (IllegalStateException | IllegalArgumentException e) {
-        // A missing dead-letter topic or an unreadable password: nodes are still managed.
-        LOG.error("scale events not read: {}", e.getMessage());
-      }
-    }
-    LOG.info("{}: engine started{}", options.identity(), dryRun ? " (dry run)" : " as leader");
+    leader.start(config, dryRun);
   }
 
   private synchronized void stopEngine() {
-    metering.stop();
-    calibration.ifPresent(CalibrationWiring::stop);
-    if (scaleEvents != null) {
-      scaleEvents.close();
-      scaleEvents = null;
-    }
-    if (kafkaDemand != null) {
-      kafkaDemand.close();
-      kafkaDemand = null;
-    }
-    if (stateSaver != null) {
-      stateSaver.shutdownNow();
-      stateSaver = null;
-      saveLedger();
-    }
-    if (engine != null) {
-      engine.close();
-      engine = null;
-      drivers.close();
-      drivers = null;
-      LOG.info("{}: engine stopped", options.identity());
-    }
-  }
-
-  /**
-   * The first time this replica leads, its ledger continues the totals stored in the cluster by the
-   * replica before it. A replica that leads again keeps its own count: its ledger has been
-   * accounting since it first led.
-   */
-  private void continueLedger() {
-    if (ledgerContinued) {
-      return;
-    }
-    ledgerContinued = true;
-    try {
-      ledgerStore.restore(ledger);
-    } catch (ActuatorException e) {
-      LOG.error(
-          "stored energy totals cannot be read: {}; this run's totals are not saved, so they"
-              + " cannot overwrite the stored ones",
-          e.getMessage());
-    }
-  }
-
-  /** At most once per reconcile period: the totals survive a restart or a failover. */
-  private void saveLedger() {
-    try {
-      // False only after a failed restore, which said so once.
-      ledgerStore.save(ledger);
-    } catch (ActuatorException e) {
-      LOG.error("energy totals not saved: {}", e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.error("energy totals not saved", e);
-    }
-  }
-
-  /** Accounts every node known now, on or off as the cluster sees it; later nodes are not. */
-  private void registerNodesInLedger() {
-    for (ClusterNode n : view.snapshot().nodes()) {
-      try {
-        ledger.register(n.spec(), n.ready() ? NodeLifecycle.ACTIVE : NodeLifecycle.OFF);
-      } catch (IllegalArgumentException alreadyThere) {
-        // Leadership came back: the ledger kept counting this node meanwhile.
-      }
-    }
+    leader.stop();
   }
 
   /** A node's power state as this replica's engine knows it; empty when it does not lead. */
   private synchronized Optional<String> lifecycleOf(String node) {
+    EcoKubeEngine engine = leader.engine();
     return engine == null ? Optional.empty() : engine.record(node).map(r -> r.state().name());
   }
 
@@ -564,30 +374,6 @@ public final class KubernetesController implements AutoCloseable {
     view.close();
     api.close();
     http.close();
-  }
-
-  /** Logs what it would do; changes nothing. */
-  private static final class DryRunActuator implements ClusterActuator {
-    @Override
-    public void cordon(String node) {
-      LOG.info("[dry run] would cordon {}", node);
-    }
-
-    @Override
-    public void uncordon(String node) {
-      LOG.info("[dry run] would uncordon {}", node);
-    }
-
-    @Override
-    public DrainResult drain(String node, Duration timeout) throws ActuatorException {
-      LOG.info("[dry run] would drain {} (timeout {})", node, timeout);
-      return new DrainResult(false, List.of(), "dry run: nothing evicted");
-    }
-
-    @Override
-    public void markPoweredOff(String node, boolean poweredOff) {
-      LOG.info("[dry run] would {} the powered-off mark on {}", poweredOff ? "set" : "clear", node);
-    }
   }
 
   /**
