@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.ecokube.api.cluster.ActuatorException;
 import io.ecokube.api.time.Clock;
+import io.ecokube.api.time.Sleeper;
 import io.ecokube.config.EcoKubeConfig;
 import io.ecokube.kubernetes.crd.CustomResource;
 import io.ecokube.kubernetes.crd.CustomResourceWatch;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CustomResourceWiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CustomResourceWiring.class);
+  private static final Duration SYNC_POLL = Duration.ofMillis(20);
 
   /**
    * What the wiring needs from the controller.
@@ -156,7 +158,7 @@ public final class CustomResourceWiring implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (!w.watch.hasSynced() && System.nanoTime() < deadline) {
       // The informer library offers no sync callback; poll its flag.
-      Thread.sleep(20);
+      Sleeper.system().sleep(SYNC_POLL);
     }
     LOG.info(
         "watching NodePools, PowerPolicies and CostPolicies in {}",
