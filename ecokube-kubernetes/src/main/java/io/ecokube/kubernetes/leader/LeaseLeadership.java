@@ -108,21 +108,54 @@ public final class LeaseLeadership implements AutoCloseable {
 
   private void campaign() {
     while (running.get()) {
+      AtomicBoolean takenOver = new AtomicBoolean();
       LeaderElectionConfig config =
           new LeaderElectionConfig(
-              new LeaseLock(namespace, leaseName, identity, client),
+              new LeaseLock(
+                  namespace,
+                  leaseName,
+                  identity,
+                  client,
+                  holder -> {
+                    takenOver.set(true);
+                    takenOver(holder);
+                  }),
               leaseDuration,
               renewDeadline,
               retryPeriod);
       try (LeaderElector e = new LeaderElector(config)) {
         elector = e;
-        e.run(() -> set(true), () -> set(false));
+        // A start that the elector reports late, after the takeover was seen, must not win.
+        e.run(
+            () -> {
+              if (!takenOver.get()) {
+                set(true);
+              }
+            },
+            () -> set(false));
       } catch (RuntimeException ex) {
         LOG.warn("leader election on Lease {}/{} failed: {}", namespace, leaseName, ex.toString());
       } finally {
         set(false);
       }
     }
+  }
+
+  /**
+   * The renew read found another holder: stop acting now, at the next renew, instead of when the
+   * elector's renew deadline runs out (until then it would still call this replica the leader). The
+   * lock refuses to renew, so the elector ends and the campaign starts again as a candidate.
+   */
+  private void takenOver(String holder) {
+    if (leader.get()) {
+      LOG.warn(
+          "{}: Lease {}/{} is now held by {}; stopping at once",
+          identity,
+          namespace,
+          leaseName,
+          holder);
+    }
+    set(false);
   }
 
   private void set(boolean value) {

@@ -14,7 +14,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * {@code kind} (which strict servers and test servers require) and updates are replaces of the
  * object last read, so the API server's resourceVersion check (409 on a stale read) keeps two
  * candidates from both winning.
+ *
+ * <p>Once this lock has written the Lease as its holder, a read that shows another holder means the
+ * Lease was taken over: the lock reports it at once and refuses every later write. The library's
+ * elector would otherwise keep calling this replica the leader until its renew deadline ran out (it
+ * retries a renew that another holder blocks as if the API server were merely slow), and could even
+ * renew again once the other holder's record looked stale; a new lock campaigns afresh.
  */
 @KubernetesAccess(
     group = "coordination.k8s.io",
@@ -38,12 +46,29 @@ final class LeaseLock implements Lock {
   private final String identity;
   private final CoordinationV1Api api;
   private final AtomicReference<V1Lease> last = new AtomicReference<>();
+  private final Consumer<String> takenOver;
+  private final AtomicBoolean held = new AtomicBoolean();
+  private final AtomicBoolean lost = new AtomicBoolean();
 
   LeaseLock(String namespace, String name, String identity, ApiClient client) {
+    this(namespace, name, identity, client, holder -> {});
+  }
+
+  /**
+   * @param takenOver told the new holder's identity, once, when a Lease this lock held is read with
+   *     another holder
+   */
+  LeaseLock(
+      String namespace,
+      String name,
+      String identity,
+      ApiClient client,
+      Consumer<String> takenOver) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.name = Objects.requireNonNull(name, "name");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.api = new CoordinationV1Api(Objects.requireNonNull(client, "client"));
+    this.takenOver = Objects.requireNonNull(takenOver, "takenOver");
   }
 
   @Override
@@ -51,6 +76,9 @@ final class LeaseLock implements Lock {
     V1Lease lease = api.readNamespacedLease(name, namespace).execute();
     last.set(lease);
     V1LeaseSpec s = lease.getSpec() == null ? new V1LeaseSpec() : lease.getSpec();
+    if (held.get() && !identity.equals(s.getHolderIdentity()) && lost.compareAndSet(false, true)) {
+      takenOver.accept(String.valueOf(s.getHolderIdentity()));
+    }
     return new LeaderElectionRecord(
         s.getHolderIdentity(),
         s.getLeaseDurationSeconds() == null ? 0 : s.getLeaseDurationSeconds(),
@@ -72,6 +100,7 @@ final class LeaseLock implements Lock {
                       .spec(spec(record)))
               .execute();
       last.set(created);
+      held.set(identity.equals(record.getHolderIdentity()));
       return true;
     } catch (ApiException e) {
       LOG.debug("creating Lease {}/{} failed: HTTP {}", namespace, name, e.getCode());
@@ -82,7 +111,7 @@ final class LeaseLock implements Lock {
   @Override
   public boolean update(LeaderElectionRecord record) {
     V1Lease read = last.get();
-    if (read == null) {
+    if (read == null || lost.get()) {
       return false;
     }
     V1Lease next =
@@ -93,6 +122,7 @@ final class LeaseLock implements Lock {
             .spec(spec(record));
     try {
       last.set(api.replaceNamespacedLease(name, namespace, next).execute());
+      held.set(identity.equals(record.getHolderIdentity()));
       return true;
     } catch (ApiException e) {
       LOG.debug("updating Lease {}/{} failed: HTTP {}", namespace, name, e.getCode());
