@@ -49,13 +49,13 @@ public final class HealthServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final Optional<byte[]> token;
-  private final BooleanSupplier ready;
+  private final Supplier<Optional<String>> notReady;
   private final Supplier<String> metrics;
   private final Optional<EcoKubeApi> api;
 
   private HealthServer(Builder b) {
     this.token = b.token.map(t -> t.getBytes(StandardCharsets.UTF_8));
-    this.ready = b.ready;
+    this.notReady = b.notReady;
     this.metrics = b.metrics;
     this.api = b.api;
     // Jetty's acceptor and selector take two threads of the pool; the workers come on top.
@@ -130,8 +130,8 @@ public final class HealthServer implements AutoCloseable {
       switch (path) {
         case "/healthz" -> text(res, cb, 200, "ok\n");
         case "/readyz" -> {
-          boolean r = ready.getAsBoolean();
-          text(res, cb, r ? 200 : 503, r ? "ready\n" : "syncing\n");
+          Optional<String> why = notReady.get();
+          text(res, cb, why.isEmpty() ? 200 : 503, why.orElse("ready") + "\n");
         }
         case "/metrics" -> {
           if (!metricsAuthorised(req)) {
@@ -213,7 +213,7 @@ public final class HealthServer implements AutoCloseable {
   public static final class Builder {
     private final InetAddress address;
     private final int port;
-    private BooleanSupplier ready = () -> true;
+    private Supplier<Optional<String>> notReady = Optional::empty;
     private Supplier<String> metrics = () -> "";
     private Optional<String> token = Optional.empty();
     private Optional<EcoKubeApi> api = Optional.empty();
@@ -229,9 +229,18 @@ public final class HealthServer implements AutoCloseable {
       this.port = port;
     }
 
-    /** What {@code /readyz} reports (default: ready). */
+    /** What {@code /readyz} reports (default: ready); not ready reads "syncing". */
     public Builder ready(BooleanSupplier ready) {
-      this.ready = Objects.requireNonNull(ready, "ready");
+      Objects.requireNonNull(ready, "ready");
+      return readiness(() -> ready.getAsBoolean() ? Optional.empty() : Optional.of("syncing"));
+    }
+
+    /**
+     * Why {@code /readyz} answers 503, with that reason as its body; empty: ready. The reason is
+     * what an operator reads in {@code kubectl describe pod}, so it should say what to fix.
+     */
+    public Builder readiness(Supplier<Optional<String>> notReady) {
+      this.notReady = Objects.requireNonNull(notReady, "notReady");
       return this;
     }
 

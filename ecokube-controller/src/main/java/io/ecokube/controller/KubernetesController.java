@@ -56,9 +56,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@code --dry-run} reads the cluster and logs each plan, and touches nothing: no Lease, no
  * patches, no Events, no power actions, state kept in memory.
  *
- * <p>Endpoints: {@code /healthz} (process up), {@code /readyz} (caches synced), {@code /metrics}
- * (Prometheus text, from Micrometer: the engine, node, energy and savings metrics of {@link
- * EcoKubeMetrics} plus the leader, informer and event-queue gauges).
+ * <p>Endpoints: {@code /healthz} (process up), {@code /readyz} (caches synced and every configured
+ * source running; otherwise 503 with the reason), {@code /metrics} (Prometheus text, from
+ * Micrometer: the engine, node, energy and savings metrics of {@link EcoKubeMetrics} plus the
+ * leader, informer and event-queue gauges).
  */
 public final class KubernetesController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesController.class);
@@ -158,7 +159,7 @@ public final class KubernetesController implements AutoCloseable {
     }
     HealthServer.Builder hb =
         HealthServer.builder(new InetSocketAddress(0).getAddress(), options.httpPort())
-            .ready(view::hasSynced)
+            .readiness(this::notReadyReason)
             .metrics(registry::scrape)
             .api(api.api());
     if (options.metricsTokenFile().isPresent()) {
@@ -185,6 +186,14 @@ public final class KubernetesController implements AutoCloseable {
                 metering,
                 calibration,
                 heldBack));
+  }
+
+  /** Why this replica is not ready: caches not synced, or a part the leader could not start. */
+  private Optional<String> notReadyReason() {
+    if (!view.hasSynced()) {
+      return Optional.of("syncing: the Node, Pod and PDB caches are not synced yet");
+    }
+    return leader.notReadyReason();
   }
 
   /** Validates a config text as {@code validate} does, secrets referenced in the cluster. */

@@ -72,6 +72,7 @@ final class LeaderEngine {
   private EcoKubeEngine engine;
   private DriverRegistry drivers;
   private ScaleEventsWiring scaleEvents;
+  private volatile Optional<String> notReady = Optional.empty();
   private KafkaDemandFeed kafkaDemand;
 
   LeaderEngine(Parts parts) {
@@ -200,13 +201,23 @@ final class LeaderEngine {
       } catch (IllegalStateException | IllegalArgumentException e) {
         // A missing dead-letter topic or an unreadable password: nodes are still managed.
         LOG.error("scale events not read: {}", e.getMessage());
+        notReady = Optional.of("scale events not read: " + e.getMessage());
       }
     }
     LOG.info("{}: engine started{}", p.options().identity(), dryRun ? " (dry run)" : " as leader");
   }
 
+  /**
+   * Why the leader runs with a part missing (a scale-event source that could not start), for {@code
+   * /readyz}; empty when all is running or this replica does not lead.
+   */
+  Optional<String> notReadyReason() {
+    return notReady;
+  }
+
   /** Stops the engine and what it started, if running. */
   synchronized void stop() {
+    notReady = Optional.empty();
     p.metering().stop();
     p.calibration().ifPresent(CalibrationWiring::stop);
     if (scaleEvents != null) {

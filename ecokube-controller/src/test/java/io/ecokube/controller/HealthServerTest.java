@@ -58,6 +58,25 @@ class HealthServerTest {
   }
 
   @Test
+  void readinessAnswers503WithTheReasonUntilItClears() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Optional<String>> why =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            Optional.of("scale events not read: dead-letter topic 'x.dlt' does not exist"));
+    try (HealthServer s =
+        HealthServer.builder(InetAddress.getLoopbackAddress(), 0).readiness(why::get).build()) {
+      s.start();
+      HttpResponse<String> down = get(s, "/readyz", Optional.empty());
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).contains("dead-letter topic 'x.dlt' does not exist");
+      assertThat(get(s, "/healthz", Optional.empty()).statusCode()).isEqualTo(200);
+      why.set(Optional.empty());
+      HttpResponse<String> up = get(s, "/readyz", Optional.empty());
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(up.body()).isEqualTo("ready\n");
+    }
+  }
+
+  @Test
   void metricsNeedTheBearerTokenWhenOneIsSetProbesDoNot() throws Exception {
     try (HealthServer s =
         HealthServer.builder(InetAddress.getLoopbackAddress(), 0)
