@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -15,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The fake Kubernetes API server (fabric8's mock server in CRUD mode) on loopback, with the
@@ -25,6 +29,10 @@ public final class FakeCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final ApiClient client;
   private final CoreV1Api core;
+  // Runs on the server's event loop: it must answer at once, never block.
+  private volatile BiFunction<
+          RecordedRequest, Function<RecordedRequest, MockResponse>, MockResponse>
+      interceptor = (r, served) -> null;
 
   /** Starts the server. */
   public FakeCluster() {
@@ -35,7 +43,13 @@ public final class FakeCluster implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new KubernetesCrudDispatcher() {
+              @Override
+              public MockResponse dispatch(RecordedRequest request) {
+                MockResponse answer = interceptor.apply(request, super::dispatch);
+                return answer != null ? answer : super.dispatch(request);
+              }
+            },
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = new ClientBuilder().setBasePath(url()).build();
@@ -46,6 +60,18 @@ public final class FakeCluster implements AutoCloseable {
   private String url() {
     String u = server.url("/");
     return u.substring(0, u.length() - 1);
+  }
+
+  /**
+   * Answers the requests {@code interceptor} answers (a fault, or a reply the fake server cannot
+   * give, such as an accepted eviction); it returns null for those the fake server serves as usual.
+   * Its second argument serves a request as the fake server would (to delay or change that answer).
+   * It runs on the server's event loop, so it must not block.
+   */
+  public void intercept(
+      BiFunction<RecordedRequest, Function<RecordedRequest, MockResponse>, MockResponse>
+          interceptor) {
+    this.interceptor = interceptor;
   }
 
   /** The official client. */
