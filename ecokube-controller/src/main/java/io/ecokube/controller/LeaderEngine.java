@@ -180,10 +180,12 @@ final class LeaderEngine {
             Clock.system(),
             ForecastWiring.OWN_THREAD)
         .ifPresent(b::demand);
+    // The budget's spend continues from the replica before, or from this one's last term.
+    continuity.budget().ifPresent(b::budgetState);
     engine = b.actuator(actuator).stateStore(store).build();
     built.set(engine);
     if (!dryRun) {
-      continuity.startSaving(p.options().interval());
+      continuity.startSaving(p.options().interval(), engine::budgetState);
     }
     engine.start();
     if (!dryRun && config.scaleEvents().isPresent()) {

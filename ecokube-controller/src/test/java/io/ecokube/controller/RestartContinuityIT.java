@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecokube.controller.testing.FakeCluster;
 import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1NodeStatus;
@@ -12,6 +13,8 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped controller stopped and started again against the same fake API server: the node
  * gauges count the node from the first reconcile of the new process (not 0 until it next changes
- * state), and the energy totals go on from those stored before the stop instead of from zero.
+ * state), and the energy totals go on from those stored before the stop instead of from zero; so
+ * does the cost budget's spend of the current period.
  */
 @Timeout(120)
 class RestartContinuityIT {
@@ -96,5 +100,52 @@ class RestartContinuityIT {
     // From the first reconcile of the new process: the node counts, the totals go on.
     await().atMost(WAIT).ignoreExceptions().until(() -> nodes() == 1);
     await().atMost(WAIT).ignoreExceptions().until(() -> energy() >= before);
+  }
+
+  @Test
+  void theBudgetSpendStoredBeforeARestartIsContinuedAndSavedAgain() throws Exception {
+    cluster.readyNode("worker-1", "4");
+    // What a replica before this one stored: 50 EUR spent in today's period (periods of one day
+    // from midnight UTC).
+    Instant now = Instant.now();
+    cluster
+        .core()
+        .createNamespacedConfigMap(
+            "ecokube",
+            new V1ConfigMap()
+                .apiVersion("v1")
+                .kind("ConfigMap")
+                .metadata(new V1ObjectMeta().name("ecokube-state").namespace("ecokube"))
+                .data(
+                    Map.of(
+                        "budget.hourStart",
+                        now.truncatedTo(ChronoUnit.HOURS).toString(),
+                        "budget.hourSpent",
+                        "0.5",
+                        "budget.periodStart",
+                        now.truncatedTo(ChronoUnit.DAYS).toString(),
+                        "budget.periodSpent",
+                        "50.0")))
+        .execute();
+    Path config =
+        Files.writeString(
+            dir.resolve("ecokube.yaml"),
+            "pools: {default: {minActive: 1}}\n"
+                + "nodes: [{name: worker-1, allocatable: {cpu: \"4\", memory: 8Gi}}]\n"
+                + "engine: {budget: {perPeriod: 100, period: 1d}}\n");
+
+    controller = start(config);
+    await().atMost(WAIT).ignoreExceptions().until(() -> leader() == 1);
+    // The node gauge is set after a decision step: the engine has read its budget windows, so the
+    // last save below writes the engine's count, not the one read at the start.
+    await().atMost(WAIT).ignoreExceptions().until(() -> nodes() == 1);
+    // Stopping saves a last time; the spend goes on from the stored 50, not from 0.
+    controller.close();
+    controller = null;
+    Map<String, String> after = cluster.configMapData("ecokube", "ecokube-state");
+    assertThat(after).containsKey("ledger.since");
+    assertThat(after.get("budget.periodStart"))
+        .isEqualTo(now.truncatedTo(ChronoUnit.DAYS).toString());
+    assertThat(Double.parseDouble(after.get("budget.periodSpent"))).isGreaterThanOrEqualTo(50.0);
   }
 }

@@ -73,6 +73,14 @@ public final class LedgerStore {
    * @return whether the totals were written
    */
   public boolean save(EnergyLedger ledger) throws ActuatorException {
+    return save(ledger, Map.of());
+  }
+
+  /**
+   * As {@link #save(EnergyLedger)}, with {@code more} entries (other durable state, such as the
+   * budget's spend) in the same write: one ConfigMap write per period.
+   */
+  public boolean save(EnergyLedger ledger, Map<String, String> more) throws ActuatorException {
     if (!read) {
       return false;
     }
@@ -80,6 +88,7 @@ public final class LedgerStore {
     synchronized (state) {
       Map<String, String> data = new LinkedHashMap<>(state.known());
       data.putAll(encode(ledger.checkpoint()));
+      data.putAll(more);
       state.save(data);
     }
     return true;

@@ -14,6 +14,7 @@ import io.ecokube.api.time.Clock;
 import io.ecokube.core.decision.Decider;
 import io.ecokube.core.energy.FlatTariff;
 import io.ecokube.core.energy.Tariff;
+import io.ecokube.core.policy.BudgetState;
 import io.ecokube.core.policy.EnginePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,15 @@ public final class EcoKubeEngine implements AutoCloseable {
     return Optional.ofNullable(reconciler.book().get(node));
   }
 
+  /**
+   * The spend of the current cost-budget windows, to keep outside the engine and hand to the next
+   * engine's {@link Builder#budgetState} after a restart or failover; empty without a budget or
+   * before the first step. Does not wait for a running step.
+   */
+  public Optional<BudgetState> budgetState() {
+    return reconciler.budgetState();
+  }
+
   /** Whether the node is held in maintenance (until an operator clears it). */
   public synchronized boolean inMaintenance(String node) {
     return reconciler.book().inMaintenance(node);
@@ -194,6 +204,7 @@ public final class EcoKubeEngine implements AutoCloseable {
     Duration callTimeout = Duration.ofSeconds(30);
     Tariff tariff = FlatTariff.typicalEurope();
     DoubleSupplier costSoFar;
+    BudgetState budgetState;
     Consumer<Duration> decisionTimer = d -> {};
     BooleanSupplier gate = () -> true;
     int maintenanceAfter = 3;
@@ -269,6 +280,16 @@ public final class EcoKubeEngine implements AutoCloseable {
      */
     public Builder costSoFar(DoubleSupplier total) {
       this.costSoFar = Objects.requireNonNull(total, "costSoFar");
+      return this;
+    }
+
+    /**
+     * The budget spend an earlier engine kept (see {@link EcoKubeEngine#budgetState()}): the
+     * windows it names continue their spend instead of counting from zero, so a restart cannot
+     * overspend a budget. Windows that have ended by the first step start afresh. Default: none.
+     */
+    public Builder budgetState(BudgetState state) {
+      this.budgetState = Objects.requireNonNull(state, "budgetState");
       return this;
     }
 

@@ -17,6 +17,7 @@ import io.ecokube.core.decision.NodeUsageMemo;
 import io.ecokube.core.decision.WaitingTracker;
 import io.ecokube.core.energy.Tariff;
 import io.ecokube.core.lifecycle.Lifecycle;
+import io.ecokube.core.policy.BudgetState;
 import io.ecokube.core.policy.BudgetTracker;
 import io.ecokube.core.policy.EnginePolicy;
 import java.time.Duration;
@@ -100,9 +101,16 @@ final class Reconciler {
                 + " costSoFar(() -> ledger.report().actual().cost()) on the builder");
       }
       this.budgetTracker = new BudgetTracker(policy.budget());
+      if (b.budgetState != null) {
+        budgetTracker.restore(b.budgetState);
+      }
     } else {
       this.budgetTracker = null;
     }
+  }
+
+  Optional<BudgetState> budgetState() {
+    return budgetTracker == null ? Optional.empty() : budgetTracker.state();
   }
 
   EnginePolicy policy() {

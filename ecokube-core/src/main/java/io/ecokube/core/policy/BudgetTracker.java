@@ -2,6 +2,7 @@ package io.ecokube.core.policy;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns a running cost total (for instance {@code ledger.report().actual().cost()}) into the spend
@@ -15,10 +16,36 @@ public final class BudgetTracker {
   private Instant periodStart;
   private double atHourStart;
   private double atPeriodStart;
+  // Spend kept by an earlier tracker, applied at the next observation of the same windows.
+  private BudgetState restored;
+  private double lastTotal;
 
   /** A tracker for the windows of the given budget. */
   public BudgetTracker(CostBudget budget) {
     this.budget = Objects.requireNonNull(budget, "budget");
+  }
+
+  /**
+   * Continues the spend an earlier tracker kept: from the next observation, the windows {@code
+   * state} names count what it says was spent in them plus what is spent from then on. Windows that
+   * have ended by then start from zero as usual. When this tracker has already seen spend in the
+   * same window, the larger of the two counts: a budget is never under-counted.
+   */
+  public synchronized void restore(BudgetState state) {
+    this.restored = Objects.requireNonNull(state, "state");
+  }
+
+  /** The spend of the windows last observed, to keep for a later tracker; empty before that. */
+  public synchronized Optional<BudgetState> state() {
+    if (hourStart == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new BudgetState(
+            hourStart,
+            Math.max(0, lastTotal - atHourStart),
+            periodStart,
+            Math.max(0, lastTotal - atPeriodStart)));
   }
 
   /**
@@ -43,6 +70,17 @@ public final class BudgetTracker {
       periodStart = p;
       atPeriodStart = totalCost;
     }
+    if (restored != null) {
+      // Lower the window's starting total so that the kept spend counts; never raise it.
+      if (restored.hourStart().equals(h)) {
+        atHourStart = Math.min(atHourStart, totalCost - restored.hourSpent());
+      }
+      if (restored.periodStart().equals(p)) {
+        atPeriodStart = Math.min(atPeriodStart, totalCost - restored.periodSpent());
+      }
+      restored = null;
+    }
+    lastTotal = totalCost;
     return new BudgetSpend(
         Math.max(0, totalCost - atHourStart), Math.max(0, totalCost - atPeriodStart));
   }

@@ -32,6 +32,53 @@ class BudgetTrackerTest {
   }
 
   @Test
+  void aRestoredStateKeepsTheSpendOfItsWindowsEvenWhenTheRunningTotalStartsAgain() {
+    BudgetTracker before = new BudgetTracker(daily());
+    before.observe(T, 100);
+    before.observe(T.plusSeconds(600), 100.75);
+    BudgetState kept = before.state().orElseThrow();
+    assertThat(kept)
+        .isEqualTo(
+            new BudgetState(
+                Instant.parse("2026-01-01T12:00:00Z"),
+                0.75,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                0.75));
+
+    // A restart: a new tracker, and a running total that starts from 0 again.
+    BudgetTracker after = new BudgetTracker(daily());
+    after.restore(kept);
+    assertThat(after.observe(T.plusSeconds(900), 0)).isEqualTo(new BudgetSpend(0.75, 0.75));
+    assertThat(after.observe(T.plusSeconds(1200), 0.1)).isEqualTo(new BudgetSpend(0.85, 0.85));
+    // The next hour starts from zero, the day goes on from the kept spend.
+    assertThat(after.observe(Instant.parse("2026-01-01T13:00:00Z"), 0.2))
+        .isEqualTo(new BudgetSpend(0, 0.95));
+  }
+
+  @Test
+  void aRestoredStateOfEndedWindowsIsIgnoredAndNeverLowersSpendAlreadySeen() {
+    BudgetTracker t = new BudgetTracker(daily());
+    t.restore(
+        new BudgetState(
+            Instant.parse("2025-12-31T23:00:00Z"), 5, Instant.parse("2025-12-31T00:00:00Z"), 9));
+    assertThat(t.observe(T, 100)).isEqualTo(new BudgetSpend(0, 0));
+    t.observe(T.plusSeconds(60), 102);
+    // Restored after this tracker saw 2 spent: the larger count holds.
+    t.restore(
+        new BudgetState(
+            Instant.parse("2026-01-01T12:00:00Z"), 0.5, Instant.parse("2026-01-01T00:00:00Z"), 3));
+    assertThat(t.observe(T.plusSeconds(120), 102)).isEqualTo(new BudgetSpend(2, 3));
+  }
+
+  @Test
+  void noStateBeforeTheFirstObservationAndBadStatesAreRefused() {
+    assertThat(new BudgetTracker(daily()).state()).isEmpty();
+    assertThatThrownBy(() -> new BudgetState(T, -1, T, 0)).hasMessageContaining("hour spend");
+    assertThatThrownBy(() -> new BudgetState(T, 0, T, Double.NaN))
+        .hasMessageContaining("period spend");
+  }
+
+  @Test
   void periodsAreAnchoredAtPeriodStart() {
     CostBudget month =
         new CostBudget(
