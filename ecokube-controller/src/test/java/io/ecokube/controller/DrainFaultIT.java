@@ -104,23 +104,7 @@ class DrainFaultIT {
 
   @Test
   void aNewControllerFinishesTheCycleTheOldOneLeftMidDrain() throws Exception {
-    AtomicBoolean bound = new AtomicBoolean();
-    cluster.intercept(
-        (r, served) -> {
-          if (isCordon(r) && !bound.getAndSet(true)) {
-            // A pod is bound just as the idle node is cordoned (the window between the engine's
-            // decision and the drain). The cordon's answer waits (a server timer, not blocking)
-            // so that the controller's cache holds the pod before the drain lists the node's pods.
-            CompletableFuture.runAsync(this::bindPod);
-            return served.apply(r).setBodyDelay(Duration.ofSeconds(3));
-          }
-          if ("POST".equals(r.getMethod()) && EVICTION.equals(r.getPath())) {
-            // Accepted; the kubelet has not ended the pod yet, so the drain waits for it.
-            evictions.incrementAndGet();
-            return status(201);
-          }
-          return null;
-        });
+    bindPodAtCordonAndAnswerEvictions(201);
     Path config = config("10m");
     controller = Scraped.start(cluster, dir, config, "ecokube-0");
     await().atMost(WAIT).until(() -> evictions.get() > 0);
@@ -169,19 +153,7 @@ class DrainFaultIT {
   @ParameterizedTest(name = "HTTP {0}")
   @ValueSource(ints = {429, 500})
   void anEvictionRefusedUntilTheDrainTimeoutGivesTheNodeBack(int code) throws Exception {
-    AtomicBoolean bound = new AtomicBoolean();
-    cluster.intercept(
-        (r, served) -> {
-          if (isCordon(r) && !bound.getAndSet(true)) {
-            CompletableFuture.runAsync(this::bindPod);
-            return served.apply(r).setBodyDelay(Duration.ofSeconds(3));
-          }
-          if ("POST".equals(r.getMethod()) && EVICTION.equals(r.getPath())) {
-            evictions.incrementAndGet();
-            return status(code);
-          }
-          return null;
-        });
+    bindPodAtCordonAndAnswerEvictions(code);
     controller = Scraped.start(cluster, dir, config("2s"), "ecokube-0");
 
     await()
@@ -204,6 +176,28 @@ class DrainFaultIT {
                 !cordoned() && state().map(NodeRecord::state).orElse(null) == NodeLifecycle.ACTIVE);
     assertThat(taints()).doesNotContain(EcoKubeKeys.POWERED_OFF_TAINT);
     assertThat(RecordingBmcProvider.calls()).isEmpty();
+  }
+
+  /**
+   * A pod is bound just as the idle node is cordoned (the window between the engine's decision and
+   * the drain): the cordon's answer waits (a server timer, not blocking) so that the controller's
+   * cache holds the pod before the drain lists the node's pods. Its evictions are answered with
+   * {@code code}; an accepted one (201) is not ended by the kubelet until the test deletes the pod.
+   */
+  private void bindPodAtCordonAndAnswerEvictions(int code) {
+    AtomicBoolean bound = new AtomicBoolean();
+    cluster.intercept(
+        (r, served) -> {
+          if (isCordon(r) && !bound.getAndSet(true)) {
+            CompletableFuture.runAsync(this::bindPod);
+            return served.apply(r).setBodyDelay(Duration.ofSeconds(3));
+          }
+          if ("POST".equals(r.getMethod()) && EVICTION.equals(r.getPath())) {
+            evictions.incrementAndGet();
+            return status(code);
+          }
+          return null;
+        });
   }
 
   private static boolean isCordon(RecordedRequest r) {
