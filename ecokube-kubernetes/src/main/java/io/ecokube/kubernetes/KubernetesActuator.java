@@ -387,11 +387,7 @@ public final class KubernetesActuator implements ClusterActuator {
 
   private void patchNode(String node, String mergePatch, String what) throws ActuatorException {
     try {
-      PatchUtils.patch(
-          V1Node.class,
-          () -> core.patchNode(node, new V1Patch(mergePatch)).buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-          client);
+      NodePatch.merge(client, core, node, mergePatch);
     } catch (ApiException e) {
       throw ApiErrors.actuator(what, e);
     }

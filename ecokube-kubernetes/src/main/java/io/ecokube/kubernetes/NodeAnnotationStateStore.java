@@ -4,12 +4,10 @@ import com.google.gson.JsonObject;
 import io.ecokube.api.state.NodeRecord;
 import io.ecokube.api.state.NodeStateStore;
 import io.ecokube.kubernetes.rbac.KubernetesAccess;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.util.PatchUtils;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,16 +69,8 @@ public final class NodeAnnotationStateStore implements NodeStateStore {
   public void save(String node, NodeRecord record) {
     JsonObject annotations = new JsonObject();
     annotations.addProperty(EcoKubeKeys.POWER_STATE, NodeRecordJson.encode(record));
-    JsonObject meta = new JsonObject();
-    meta.add("annotations", annotations);
-    JsonObject patch = new JsonObject();
-    patch.add("metadata", meta);
     try {
-      PatchUtils.patch(
-          V1Node.class,
-          () -> core.patchNode(node, new V1Patch(patch.toString())).buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-          client);
+      NodePatch.annotations(client, core, node, annotations);
     } catch (ApiException e) {
       throw new IllegalStateException(
           "saving the power state of node "

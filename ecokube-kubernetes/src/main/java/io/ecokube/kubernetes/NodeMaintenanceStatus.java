@@ -95,16 +95,8 @@ public final class NodeMaintenanceStatus {
   }
 
   private void patch(String node, JsonObject annotations, String what) throws ActuatorException {
-    JsonObject meta = new JsonObject();
-    meta.add("annotations", annotations);
-    JsonObject patch = new JsonObject();
-    patch.add("metadata", meta);
     try {
-      PatchUtils.patch(
-          V1Node.class,
-          () -> core.patchNode(node, new V1Patch(patch.toString())).buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-          client);
+      NodePatch.annotations(client, core, node, annotations);
     } catch (ApiException e) {
       throw ApiErrors.actuator(what, e);
     }
