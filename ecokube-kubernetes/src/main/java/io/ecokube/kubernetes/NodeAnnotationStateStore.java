@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
  * Lease, resumes where the last one stopped. A record that cannot be read is logged and treated as
  * absent: the engine then reads the node's power state before acting.
  */
-@KubernetesAccess(
-    resources = "nodes",
-    verbs = {"get", "patch"})
+// Its patch goes through NodePatch, which declares it.
+@KubernetesAccess(resources = "nodes", verbs = "get")
 public final class NodeAnnotationStateStore implements NodeStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAnnotationStateStore.class);
 
